@@ -1,0 +1,104 @@
+package dev.imagegateway.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.imagegateway.grpc.GrpcRequestReader;
+import dev.imagegateway.grpc.GrpcResponseWriter;
+import dev.imagegateway.grpc.GrpcStatusInterceptor;
+import dev.imagegateway.pipeline.ImageFilenameBean;
+import dev.imagegateway.pipeline.ModelCatalog;
+import dev.imagegateway.pipeline.RequestValidator;
+import dev.imagegateway.provider.LocalImageProvider;
+import dev.imagegateway.provider.OpenAiRequestBuilder;
+import dev.imagegateway.provider.OpenAiResponseReader;
+import dev.imagegateway.rest.RestErrorResponder;
+import dev.imagegateway.rest.RestMethodGuard;
+import dev.imagegateway.rest.RestRequestReader;
+import dev.imagegateway.rest.RestResponseWriter;
+import dev.imagegateway.security.ApiKeyFilter;
+import dev.imagegateway.security.ApiKeys;
+import io.vertx.core.VertxOptions;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the gateway into Camel Main before routes are built: adds {@code .env} as a properties source, resolves
+ * the settings, and binds the beans and processors the YAML routes refer to by name. Used by the application
+ * and by the tests alike, so both run the same wiring.
+ */
+public class GatewayBootstrap extends MainListenerSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayBootstrap.class);
+
+    private final Path dotEnvFile;
+
+    public GatewayBootstrap(Path dotEnvFile) {
+        this.dotEnvFile = dotEnvFile;
+    }
+
+    /** Registers the bootstrap with a Camel Main configuration; {@code dotEnvFile} may be null for none. */
+    public static void install(MainConfigurationProperties main, Path dotEnvFile) {
+        main.addMainListener(new GatewayBootstrap(dotEnvFile));
+    }
+
+    @Override
+    public void beforeConfigure(BaseMainSupport main) {
+        CamelContext context = main.getCamelContext();
+        PropertiesComponent pc = context.getPropertiesComponent();
+        pc.addPropertiesSource(new DotEnvPropertiesSource(dotEnvFile));
+        GatewaySettings settings = GatewaySettings.resolve(pc);
+        // resolved values the routes use as placeholders; "gateway.*" names no environment variable sets
+        pc.addOverrideProperty("gateway.provider", settings.provider());
+        pc.addOverrideProperty("gateway.upstream-url", settings.imagesUrl());
+        createDirectory(settings.imagesDir());
+        if (!ModelCatalog.isKnown(settings.model())) {
+            LOG.warn("IMAGE_MODEL '{}' is not one we know the limits of: sizes are checked for WxH form only", settings.model());
+        }
+        bindBeans(context.getRegistry(), settings, pc);
+        try {
+            context.addStartupListener(new GatewayStartupListener(settings));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot register the startup listener", e);
+        }
+    }
+
+    private static void bindBeans(Registry registry, GatewaySettings settings, PropertiesComponent pc) {
+        registry.bind("gatewaySettings", settings);
+        registry.bind("apiKeyFilter", new ApiKeyFilter(ApiKeys.parse(settings.apiKeys())));
+        // the pipeline
+        registry.bind("requestValidator", new RequestValidator(settings.model()));
+        registry.bind("imageFilenameBean", new ImageFilenameBean(settings.imagesDir()));
+        registry.bind("localImageProvider", new LocalImageProvider());
+        registry.bind("openAiRequestBuilder", new OpenAiRequestBuilder(settings.openAiApiKey(), settings.model()));
+        registry.bind("openAiResponseReader", new OpenAiResponseReader(settings.openAiApiKey()));
+        // gRPC door; camel-grpc picks up every ServerInterceptor bean by itself
+        registry.bind("grpcRequestReader", new GrpcRequestReader());
+        registry.bind("grpcResponseWriter", new GrpcResponseWriter());
+        registry.bind("grpcStatusInterceptor", new GrpcStatusInterceptor());
+        // REST door
+        registry.bind("restMethodGuard", new RestMethodGuard());
+        registry.bind("restRequestReader", new RestRequestReader());
+        registry.bind("restResponseWriter", new RestResponseWriter());
+        registry.bind("restErrorResponder", new RestErrorResponder());
+        // Vert.x runs each request on its worker pool: its default of 20 threads would cap concurrency
+        int workers = Integer.parseInt(pc.resolveProperty("http.worker-threads").orElse("400"));
+        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(workers));
+    }
+
+    private static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create images directory " + dir.toAbsolutePath(), e);
+        }
+    }
+}

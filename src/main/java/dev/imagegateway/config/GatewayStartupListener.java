@@ -1,0 +1,67 @@
+package dev.imagegateway.config;
+
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs once everything listens: gives Vert.x's own errors (body too large, unknown path) the JSON shape of every
+ * other error, and announces the ports, the generated key and the offline mode.
+ */
+class GatewayStartupListener implements ExtendedStartupListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayStartupListener.class);
+
+    private final GatewaySettings settings;
+
+    GatewayStartupListener(GatewaySettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // nothing before the routes run
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(settings.httpPort()));
+        if (router != null) {
+            // Vert.x fails an oversized body with 413 before our route sees it; answer that failure in JSON too
+            router.route().failureHandler(ctx -> {
+                if (ctx.statusCode() == 413) {
+                    jsonError(ctx, 413, "Request body is larger than the server accepts");
+                } else {
+                    ctx.next();
+                }
+            });
+            // any path no route serves
+            router.route().last().handler(ctx -> jsonError(ctx, 404, "Not found"));
+        }
+        LOG.info("gRPC Server started on port {}", settings.grpcPort());
+        LOG.info("HTTP server started on port {} (POST /generate)", settings.httpPort());
+        if (GatewaySettings.LOCAL.equals(settings.provider())) {
+            LOG.warn("No OPENAI_API_KEY: images come from the built-in offline provider, not from OpenAI");
+        }
+        if (settings.apiKeyGenerated()) {
+            // printed once on the console, never logged, as Jupyter does with its token
+            System.out.println();
+            System.out.println("    No API_SECRET_KEY set; this run's gateway key is:");
+            System.out.println("        " + settings.apiKeys());
+            System.out.println("    Send it as X-API-KEY (REST) or api_key (gRPC). Set API_SECRET_KEY to choose your own.");
+            System.out.println();
+            System.out.flush();
+        }
+    }
+
+    private static void jsonError(RoutingContext ctx, int status, String message) {
+        if (!ctx.response().ended()) {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"" + message + "\"}");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.imagegateway.grpc;
+
+import dev.imagegateway.pipeline.GeneratedImage;
+import imagegeneration.ImageResponse;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/** gRPC door, outbound: the pipeline's image becomes the seed's {@code ImageResponse}. */
+public class GrpcResponseWriter implements Processor {
+
+    @Override
+    public void process(Exchange exchange) {
+        GeneratedImage image = exchange.getMessage().getBody(GeneratedImage.class);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setBody(ImageResponse.newBuilder()
+                .setImage(image.base64())
+                .setFilename(image.filename())
+                .build());
+    }
+}

@@ -1,0 +1,44 @@
+package dev.imagegateway.grpc;
+
+import dev.imagegateway.error.ErrorMapper;
+import dev.imagegateway.error.GatewayException;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+
+/**
+ * The gRPC side of the error contract. camel-grpc answers every failed exchange with INTERNAL and the exception
+ * attached as the status cause; this interceptor replaces that status with the precise one from
+ * {@link ErrorMapper}, with a client-safe description. It also exposes the {@code x-api-key} call metadata to the
+ * route through the gRPC {@link Context} (the route runs synchronously on the call's thread).
+ */
+public class GrpcStatusInterceptor implements ServerInterceptor {
+
+    public static final Metadata.Key<String> X_API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Context.Key<String> METADATA_API_KEY = Context.key("gateway-x-api-key");
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        ServerCall<Q, R> mapped = new SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                if (!status.isOk() && status.getCause() != null) {
+                    GatewayException error = ErrorMapper.map(status.getCause());
+                    if (error.retryAfterSeconds() != null) {
+                        trailers.put(RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+                    }
+                    status = Status.fromCode(error.kind().grpcCode()).withDescription(error.getMessage());
+                }
+                super.close(status, trailers);
+            }
+        };
+        Context context = Context.current().withValue(METADATA_API_KEY, headers.get(X_API_KEY));
+        return Contexts.interceptCall(context, mapped, headers, next);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.imagegateway.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.imagegateway.error.ErrorKind;
+import dev.imagegateway.error.GatewayException;
+
+/**
+ * Names an image {@code {epochSeconds}_{12 hex}.{ext}} from the format its bytes reveal.
+ * <p>
+ * The hex part is a per-process counter pushed through a keyed bijection of 48-bit numbers (xor, multiplications
+ * by odd constants and xor-shifts, each invertible modulo 2^48): distinct counters give distinct names, so
+ * concurrent requests in the same second never collide, and the names still look random. A name already taken on disk (another process,
+ * an earlier run) is skipped, so an existing file is never overwritten.
+ */
+public class ImageFilenameBean {
+
+    private static final long MASK = (1L << 48) - 1;
+    private static final long ODD_1 = 0x9E3779B97F4BL;
+    private static final long ODD_2 = 0xC2B2AE3D27D5L;
+
+    private final Path directory;
+    private final Clock clock;
+    private final long key;
+    private final AtomicLong counter = new AtomicLong();
+
+    public ImageFilenameBean(Path directory) {
+        this(directory, Clock.systemUTC(), new SecureRandom().nextLong());
+    }
+
+    ImageFilenameBean(Path directory, Clock clock, long key) {
+        this.directory = directory;
+        this.clock = clock;
+        this.key = key & MASK;
+    }
+
+    /** Detects the format and gives the image its file name; bytes of no known format are an upstream failure. */
+    public GeneratedImage assign(GeneratedImage image) {
+        ImageFormat format = ImageFormat.detect(image.bytes());
+        if (format == null) {
+            throw new GatewayException(ErrorKind.UPSTREAM_BAD_RESPONSE, "Upstream returned data that is not a known image format");
+        }
+        return image.named(format, nextName(format));
+    }
+
+    private long scramble(long n) {
+        long x = (n ^ key) & MASK;
+        x = (x * ODD_1) & MASK;
+        x ^= x >>> 24;
+        x = (x * ODD_2) & MASK;
+        x ^= x >>> 21;
+        return x;
+    }
+
+    public String nextName(ImageFormat format) {
+        while (true) {
+            long n = counter.getAndIncrement();
+            String hex = String.format("%012x", scramble(n));
+            String name = clock.instant().getEpochSecond() + "_" + hex + "." + format.extension();
+            if (directory == null || !Files.exists(directory.resolve(name))) {
+                return name;
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.imagegateway.pipeline;
+
+/**
+ * The image formats we recognise by their magic bytes, as the seed's image_utils did.
+ */
+public enum ImageFormat {
+    PNG("png", "image/png"),
+    JPEG("jpg", "image/jpeg"),
+    GIF("gif", "image/gif"),
+    WEBP("webp", "image/webp"),
+    BMP("bmp", "image/bmp");
+
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+
+    private final String extension;
+    private final String mediaType;
+
+    ImageFormat(String extension, String mediaType) {
+        this.extension = extension;
+        this.mediaType = mediaType;
+    }
+
+    public String extension() {
+        return extension;
+    }
+
+    public String mediaType() {
+        return mediaType;
+    }
+
+    /** The format the bytes start with, or null when they are no image we know. */
+    public static ImageFormat detect(byte[] b) {
+        if (b == null) {
+            return null;
+        }
+        if (startsWith(b, 0, PNG_MAGIC)) {
+            return PNG;
+        }
+        if (b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) {
+            return JPEG;
+        }
+        if (startsWith(b, 0, ascii("GIF87a")) || startsWith(b, 0, ascii("GIF89a"))) {
+            return GIF;
+        }
+        if (b.length >= 12 && startsWith(b, 0, ascii("RIFF")) && startsWith(b, 8, ascii("WEBP"))) {
+            return WEBP;
+        }
+        // "BM" alone is two printable letters: also require a plausible header size
+        if (b.length >= 26 && b[0] == 'B' && b[1] == 'M') {
+            return BMP;
+        }
+        return null;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static boolean startsWith(byte[] b, int offset, byte[] magic) {
+        if (b.length < offset + magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if (b[offset + i] != magic[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

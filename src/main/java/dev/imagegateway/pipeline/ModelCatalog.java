@@ -1,0 +1,42 @@
+package dev.imagegateway.pipeline;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each OpenAI image model accepts, so that bad requests are refused before any upstream call.
+ */
+public final class ModelCatalog {
+
+    public record ModelLimits(List<String> sizes, int maxPromptLength) {
+    }
+
+    private static final Map<String, ModelLimits> MODELS = Map.of(
+            "dall-e-2", new ModelLimits(List.of("256x256", "512x512", "1024x1024"), 1000),
+            "dall-e-3", new ModelLimits(List.of("1024x1024", "1792x1024", "1024x1792"), 4000),
+            "gpt-image-1", new ModelLimits(List.of("1024x1024", "1536x1024", "1024x1536", "auto"), 32000));
+
+    /** Used for a model we have no table for: any WxH or auto, and the longest prompt any model takes. */
+    private static final ModelLimits UNKNOWN = new ModelLimits(List.of(), 32000);
+
+    public static final String DEFAULT_SIZE = "1024x1024";
+
+    private ModelCatalog() {
+    }
+
+    public static boolean isKnown(String model) {
+        return MODELS.containsKey(model);
+    }
+
+    public static ModelLimits limits(String model) {
+        return MODELS.getOrDefault(model, UNKNOWN);
+    }
+
+    public static boolean acceptsSize(String model, String size) {
+        ModelLimits limits = limits(model);
+        if (limits.sizes().isEmpty()) {
+            return size.equals("auto") || size.matches("[1-9][0-9]{1,4}x[1-9][0-9]{1,4}");
+        }
+        return limits.sizes().contains(size);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.imagegateway.provider;
+
+import java.awt.AlphaComposite;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import javax.imageio.ImageIO;
+
+import dev.imagegateway.pipeline.GeneratedImage;
+import dev.imagegateway.pipeline.GenerationRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The offline provider: renders a PNG of the requested size from the prompt alone (same prompt and size, same
+ * picture), so the gateway serves real images on a machine with no OpenAI key.
+ */
+public class LocalImageProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalImageProvider.class);
+    private static final int MAX_SIDE = 4096;
+
+    private volatile boolean textUnavailable;
+
+    public GeneratedImage generate(GenerationRequest request) {
+        int[] wh = dimensions(request.size());
+        byte[] png = render(request.prompt(), wh[0], wh[1]);
+        return GeneratedImage.of(png, Base64.getEncoder().encodeToString(png));
+    }
+
+    static int[] dimensions(String size) {
+        if (size == null || !size.matches("\\d{1,5}x\\d{1,5}")) {
+            return new int[] {1024, 1024}; // "auto" and anything we would not draw
+        }
+        String[] parts = size.split("x");
+        return new int[] {clamp(Integer.parseInt(parts[0])), clamp(Integer.parseInt(parts[1]))};
+    }
+
+    private static int clamp(int side) {
+        return Math.max(16, Math.min(MAX_SIDE, side));
+    }
+
+    byte[] render(String prompt, int width, int height) {
+        SplittableRandom random = new SplittableRandom(seed(prompt, width, height));
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            float hue = random.nextInt(360) / 360f;
+            Color top = Color.getHSBColor(hue, 0.55f, 0.95f);
+            Color bottom = Color.getHSBColor((hue + 0.35f) % 1f, 0.75f, 0.35f);
+            g.setPaint(new GradientPaint(0, 0, top, width, height, bottom));
+            g.fillRect(0, 0, width, height);
+            int shapes = 12 + random.nextInt(12);
+            for (int i = 0; i < shapes; i++) {
+                float shapeHue = (hue + random.nextInt(100) / 100f) % 1f;
+                g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.15f + random.nextInt(35) / 100f));
+                g.setColor(Color.getHSBColor(shapeHue, 0.6f, 0.9f));
+                int d = Math.max(8, (int) (Math.min(width, height) * (0.08 + random.nextInt(30) / 100.0)));
+                int x = random.nextInt(width) - d / 2;
+                int y = random.nextInt(height) - d / 2;
+                if (random.nextBoolean()) {
+                    g.fillOval(x, y, d, d);
+                } else {
+                    g.fillRoundRect(x, y, d, d * 2 / 3, d / 5, d / 5);
+                }
+            }
+            g.setComposite(AlphaComposite.SrcOver);
+            drawPrompt(g, prompt, width, height);
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(width * height / 4);
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private void drawPrompt(Graphics2D g, String prompt, int width, int height) {
+        if (textUnavailable) {
+            return;
+        }
+        try {
+            int fontSize = Math.max(10, Math.min(width, height) / 22);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, fontSize));
+            FontMetrics metrics = g.getFontMetrics();
+            int margin = width / 12;
+            List<String> lines = wrap(prompt, metrics, width - 2 * margin, Math.max(1, (height / 2) / metrics.getHeight()));
+            int blockHeight = lines.size() * metrics.getHeight();
+            int y = (height - blockHeight) / 2;
+            g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.55f));
+            g.setColor(Color.BLACK);
+            g.fillRoundRect(margin / 2, y - metrics.getHeight() / 2, width - margin, blockHeight + metrics.getHeight(), 24, 24);
+            g.setComposite(AlphaComposite.SrcOver);
+            g.setColor(Color.WHITE);
+            for (String line : lines) {
+                g.drawString(line, (width - metrics.stringWidth(line)) / 2, y + metrics.getAscent());
+                y += metrics.getHeight();
+            }
+        } catch (RuntimeException | Error e) {
+            // a JVM without fonts still gets its picture, only without the caption
+            textUnavailable = true;
+            LOG.warn("Offline provider cannot draw text on this machine ({}); images will carry no caption", e.toString());
+        }
+    }
+
+    /** Greedy word wrap; past maxLines the last line ends in an ellipsis. */
+    private static List<String> wrap(String text, FontMetrics metrics, int maxWidth, int maxLines) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.trim().split("\\s+")) {
+            if (!line.isEmpty() && metrics.stringWidth(line + " " + word) > maxWidth) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.isEmpty() ? "" : " ").append(word);
+        }
+        lines.add(line.toString());
+        if (lines.size() <= maxLines) {
+            return lines;
+        }
+        List<String> shown = new ArrayList<>(lines.subList(0, maxLines));
+        String last = shown.get(maxLines - 1);
+        while (last.length() > 1 && metrics.stringWidth(last + "...") > maxWidth) {
+            last = last.substring(0, last.length() - 1);
+        }
+        shown.set(maxLines - 1, last + "...");
+        return shown;
+    }
+
+    private static long seed(String prompt, int width, int height) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((prompt + "|" + width + "x" + height).getBytes(StandardCharsets.UTF_8));
+            long seed = 0;
+            for (int i = 0; i < 8; i++) {
+                seed = (seed << 8) | (digest[i] & 0xFF);
+            }
+            return seed;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

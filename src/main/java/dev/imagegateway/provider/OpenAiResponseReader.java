@@ -1,0 +1,187 @@
+package dev.imagegateway.provider;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.imagegateway.error.ErrorKind;
+import dev.imagegateway.error.GatewayException;
+import dev.imagegateway.pipeline.GeneratedImage;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the upstream's answer: on 200 the first image of {@code data}, decoded from base64 once; on an error
+ * status a {@link GatewayException} with the upstream's message (never our key) and the status of the contract.
+ */
+public class OpenAiResponseReader implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiResponseReader.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Pattern KEY_LIKE = Pattern.compile("sk-[A-Za-z0-9_*\\-]{4,}");
+    private static final long MAX_RETRY_AFTER_SECONDS = 3600;
+
+    private final String apiKey;
+
+    public OpenAiResponseReader(String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws IOException {
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String retryAfter = message.getHeader("Retry-After", String.class);
+        // the upstream's headers (and our Authorization) stop here
+        message.removeHeaders("*");
+        try (InputStream body = message.getBody(InputStream.class)) {
+            if (status == 200) {
+                message.setBody(readImage(body));
+            } else {
+                throw upstreamError(status, readErrorMessage(body), retryAfter);
+            }
+        }
+    }
+
+    GeneratedImage readImage(InputStream body) throws IOException {
+        if (body == null) {
+            throw badResponse("Upstream returned an empty body");
+        }
+        String base64 = null;
+        try (JsonParser json = JSON.createParser(body)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw badResponse("Upstream returned a body that is not a JSON object");
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                if ("data".equals(field) && value == JsonToken.START_ARRAY) {
+                    base64 = firstImage(json);
+                    break;
+                }
+                json.skipChildren();
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new GatewayException(ErrorKind.UPSTREAM_BAD_RESPONSE, "Upstream returned malformed JSON", null, e);
+        }
+        if (base64 == null || base64.isEmpty()) {
+            throw badResponse("Upstream returned no image data");
+        }
+        try {
+            return GeneratedImage.of(Base64.getDecoder().decode(base64), base64);
+        } catch (IllegalArgumentException e) {
+            throw badResponse("Upstream returned invalid base64 image data");
+        }
+    }
+
+    private static String firstImage(JsonParser json) throws IOException {
+        if (json.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String field = json.currentName();
+            JsonToken value = json.nextToken();
+            if ("b64_json".equals(field) && value == JsonToken.VALUE_STRING) {
+                return json.getText();
+            }
+            json.skipChildren();
+        }
+        return null;
+    }
+
+    /** The {@code error.message} of an OpenAI error body, or null. */
+    private static String readErrorMessage(InputStream body) {
+        if (body == null) {
+            return null;
+        }
+        try (JsonParser json = JSON.createParser(body)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                if ("error".equals(field) && value == JsonToken.START_OBJECT) {
+                    while (json.nextToken() == JsonToken.FIELD_NAME) {
+                        String inner = json.currentName();
+                        JsonToken innerValue = json.nextToken();
+                        if ("message".equals(inner) && innerValue == JsonToken.VALUE_STRING) {
+                            return json.getText();
+                        }
+                        json.skipChildren();
+                    }
+                    return null;
+                }
+                json.skipChildren();
+            }
+        } catch (IOException e) {
+            // an error body that is not JSON: the status alone tells the story
+        }
+        return null;
+    }
+
+    GatewayException upstreamError(int status, String upstreamMessage, String retryAfter) {
+        String detail = sanitize(upstreamMessage);
+        if (status == 429) {
+            return new GatewayException(ErrorKind.RATE_LIMITED,
+                    detail != null ? detail : "Upstream rate limit reached", retryAfterSeconds(retryAfter), null);
+        }
+        if (status == 400) {
+            return new GatewayException(ErrorKind.INVALID_ARGUMENT, detail != null ? detail : "Upstream rejected the request");
+        }
+        if (status == 401 || status == 403) {
+            LOG.error("Configuration error: the upstream refused the gateway's OpenAI credentials (HTTP {}). Check OPENAI_API_KEY.", status);
+            return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, "Upstream refused the gateway's credentials");
+        }
+        LOG.warn("Upstream answered HTTP {}: {}", status, detail);
+        String text = "Upstream error (HTTP " + status + ")" + (detail != null ? ": " + detail : "");
+        return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, text);
+    }
+
+    /** Upstream messages are passed on, but never anything that looks like a key. */
+    String sanitize(String message) {
+        if (message == null || message.isBlank()) {
+            return null;
+        }
+        String clean = message;
+        if (apiKey != null && !apiKey.isEmpty()) {
+            clean = clean.replace(apiKey, "***");
+        }
+        clean = KEY_LIKE.matcher(clean).replaceAll("sk-***");
+        return clean.length() > 1000 ? clean.substring(0, 1000) + "..." : clean;
+    }
+
+    /** Retry-After as seconds or an HTTP date, capped; null when absent or unreadable. */
+    static Long retryAfterSeconds(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.trim();
+        try {
+            return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Long.parseLong(value)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime when = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                long seconds = Duration.between(ZonedDateTime.now(when.getZone()), when).toSeconds();
+                return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, seconds));
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    private static GatewayException badResponse(String message) {
+        return new GatewayException(ErrorKind.UPSTREAM_BAD_RESPONSE, message);
+    }
+}

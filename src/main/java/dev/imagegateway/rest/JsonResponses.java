@@ -1,0 +1,42 @@
+package dev.imagegateway.rest;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** Writes a flat JSON object of string fields as the HTTP reply, with nothing of the request echoed back. */
+final class JsonResponses {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private JsonResponses() {
+    }
+
+    static void reply(Exchange exchange, int status, String... namesAndValues) {
+        int size = 64;
+        for (String s : namesAndValues) {
+            size += s == null ? 4 : s.length() + 8;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            for (int i = 0; i < namesAndValues.length; i += 2) {
+                json.writeStringField(namesAndValues[i], namesAndValues[i + 1]);
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Message message = exchange.getMessage();
+        // every request header (X-API-KEY above all) and every Camel header would otherwise go back to the client
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(out.toByteArray());
+    }
+}
