@@ -22,9 +22,8 @@ import dev.imagegateway.security.ApiKeyFilter;
 import dev.imagegateway.security.ApiKeys;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelContext;
-import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
@@ -33,9 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires the gateway into Camel Main before routes are built: adds {@code .env} as a properties source, resolves
  * the settings, and binds the beans and processors the YAML routes refer to by name. Used by the application
- * and by the tests alike, so both run the same wiring.
+ * and by the tests alike, so both run the same wiring. Camel Main runs it before it configures components and
+ * the HTTP server from properties, so the beans bound here (VertxOptions) are seen by them.
  */
-public class GatewayBootstrap extends MainListenerSupport {
+public class GatewayBootstrap implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayBootstrap.class);
 
@@ -47,12 +47,11 @@ public class GatewayBootstrap extends MainListenerSupport {
 
     /** Registers the bootstrap with a Camel Main configuration; {@code dotEnvFile} may be null for none. */
     public static void install(MainConfigurationProperties main, Path dotEnvFile) {
-        main.addMainListener(new GatewayBootstrap(dotEnvFile));
+        main.addConfiguration(new GatewayBootstrap(dotEnvFile));
     }
 
     @Override
-    public void beforeConfigure(BaseMainSupport main) {
-        CamelContext context = main.getCamelContext();
+    public void configure(CamelContext context) {
         PropertiesComponent pc = context.getPropertiesComponent();
         pc.addPropertiesSource(new DotEnvPropertiesSource(dotEnvFile));
         GatewaySettings settings = GatewaySettings.resolve(pc);

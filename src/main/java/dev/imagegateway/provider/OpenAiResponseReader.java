@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.imagegateway.error.ErrorKind;
 import dev.imagegateway.error.GatewayException;
 import dev.imagegateway.pipeline.GeneratedImage;
@@ -28,7 +29,11 @@ import org.slf4j.LoggerFactory;
 public class OpenAiResponseReader implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiResponseReader.class);
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Jackson caps strings at 20 M characters by default; a large image's base64 is one string. */
+    private static final int MAX_BASE64_CHARS = 128 * 1024 * 1024;
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_BASE64_CHARS).build())
+            .build();
     private static final Pattern KEY_LIKE = Pattern.compile("sk-[A-Za-z0-9_*\\-]{4,}");
     private static final long MAX_RETRY_AFTER_SECONDS = 3600;
 
@@ -144,7 +149,7 @@ public class OpenAiResponseReader implements Processor {
             LOG.error("Configuration error: the upstream refused the gateway's OpenAI credentials (HTTP {}). Check OPENAI_API_KEY.", status);
             return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, "Upstream refused the gateway's credentials");
         }
-        LOG.warn("Upstream answered HTTP {}: {}", status, detail);
+        LOG.warn("Upstream answered HTTP {}{}", status, detail != null ? ": " + detail : "");
         String text = "Upstream error (HTTP " + status + ")" + (detail != null ? ": " + detail : "");
         return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, text);
     }

@@ -6,17 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
 import dev.imagegateway.config.GatewayBootstrap;
-import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -29,22 +33,34 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
     protected static final String KEY = "test-key-1";
     protected static final String SECOND_KEY = "test-key-2";
 
-    // static: CamelTestSupport asks for the properties from its constructor, before instance fields exist
-    protected static final int GRPC_PORT = AvailablePortFinder.getNextAvailable();
-    protected static final int HTTP_PORT = AvailablePortFinder.getNextAvailable();
+    // CamelTestSupport asks for the properties from its constructor, before instance fields exist: ports are
+    // chosen per test class, outside the instance
+    private static final Map<Class<?>, int[]> PORTS = new ConcurrentHashMap<>();
+
+    protected final int grpcPort() {
+        return ports()[0];
+    }
+
+    protected final int httpPort() {
+        return ports()[1];
+    }
+
+    private int[] ports() {
+        return PORTS.computeIfAbsent(getClass(),
+                c -> new int[] {AvailablePortFinder.getNextAvailable(), AvailablePortFinder.getNextAvailable()});
+    }
 
     protected final Path imagesDir = createTempDir();
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
-        configuration.addMainListener(new MainListenerSupport() {
+        configuration.addConfiguration(new CamelConfiguration() {
             @Override
-            public void beforeConfigure(BaseMainSupport main) {
+            public void configure(CamelContext context) {
                 // the developer's own environment (an exported OPENAI_API_KEY, say) must not steer the tests
-                ((org.apache.camel.component.properties.PropertiesComponent) main.getCamelContext().getPropertiesComponent())
-                        .setEnvironmentVariableMode(
-                                org.apache.camel.component.properties.PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
-                main.getCamelContext().getPropertiesComponent().addOverrideProperty("images.dir", imagesDir.toString());
+                ((PropertiesComponent) context.getPropertiesComponent())
+                        .setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+                context.getPropertiesComponent().addOverrideProperty("images.dir", imagesDir.toString());
             }
         });
         GatewayBootstrap.install(configuration, null);
@@ -53,29 +69,56 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties p = new Properties();
-        p.setProperty("grpc.port", Integer.toString(GRPC_PORT));
-        p.setProperty("http.port", Integer.toString(HTTP_PORT));
+        p.setProperty("grpc.port", Integer.toString(grpcPort()));
+        p.setProperty("http.port", Integer.toString(httpPort()));
         p.setProperty("api.secret-key", KEY + ", " + SECOND_KEY);
         p.putAll(gatewayProperties());
         return p;
+    }
+
+    /** The per-class context manager leaves the context running: stop it, so its ports and threads go. */
+    @AfterAll
+    void stopGateway() {
+        context.stop();
     }
 
     /** Properties of the gateway under test beyond ports and keys. */
     protected abstract Properties gatewayProperties();
 
     protected String restUrl() {
-        return "http://localhost:" + HTTP_PORT + "/generate";
+        return "http://localhost:" + httpPort() + "/generate";
     }
 
-    /** The images saved so far, waiting briefly for the wiretap to finish writing. */
-    protected List<Path> savedImages(int atLeast) throws Exception {
-        long deadline = System.currentTimeMillis() + 5000;
-        List<Path> files = listImages();
-        while (files.size() < atLeast && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-            files = listImages();
+    /**
+     * Waits until no wiretapped save is in flight (and none started for a short while), so what is on disk is
+     * final: a tapped exchange may reach its route a moment after the reply went out.
+     */
+    protected void awaitSavesDone() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        long quietSince = System.currentTimeMillis();
+        while (System.currentTimeMillis() < deadline && System.currentTimeMillis() - quietSince < 100) {
+            if (context.getInflightRepository().size("save-image") > 0) {
+                quietSince = System.currentTimeMillis();
+            }
+            Thread.sleep(5);
         }
-        return files;
+    }
+
+    /** The saved image of a reply, once its save has finished. */
+    protected Path savedImage(String filename) throws Exception {
+        Path file = imagesDir.resolve(filename);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!Files.exists(file) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        awaitSavesDone();
+        return file;
+    }
+
+    /** The images on disk once every save in flight has finished. */
+    protected List<Path> savedImages() throws Exception {
+        awaitSavesDone();
+        return listImages();
     }
 
     protected List<Path> listImages() throws IOException {
@@ -84,7 +127,8 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
         }
     }
 
-    protected void clearImages() throws IOException {
+    protected void clearImages() throws Exception {
+        awaitSavesDone();
         try (Stream<Path> s = Files.list(imagesDir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
