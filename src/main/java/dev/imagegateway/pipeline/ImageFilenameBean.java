@@ -12,7 +12,7 @@ import dev.imagegateway.error.GatewayException;
 /**
  * Names an image {@code {epochSeconds}_{12 hex}.{ext}} from the format its bytes reveal.
  * <p>
- * The hex part is a per-process counter pushed through a keyed bijection of 48-bit numbers (xor, multiplications
+ * The hex part is a per-process counter pushed through a keyed bijection of 48-bit numbers (multiplications
  * by odd constants and xor-shifts, each invertible modulo 2^48): distinct counters give distinct names, so
  * concurrent requests in the same second never collide, and the names still look random. A name already taken on disk (another process,
  * an earlier run) is skipped, so an existing file is never overwritten.
@@ -48,8 +48,8 @@ public class ImageFilenameBean {
     }
 
     private long scramble(long n) {
-        long x = (n ^ key) & MASK;
-        x = (x * ODD_1) & MASK;
+        // the key is added after a first multiplication, so keys close together do not give overlapping sequences
+        long x = (n * ODD_1 + key) & MASK;
         x ^= x >>> 24;
         x = (x * ODD_2) & MASK;
         x ^= x >>> 21;

@@ -1,0 +1,57 @@
+package dev.imagegateway.client;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+
+import dev.imagegateway.routes.GatewayTestSupport;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Java client against a running gateway (offline provider), printing what the seed's client printed. */
+class ClientCommandTest extends GatewayTestSupport {
+
+    @Override
+    protected Properties gatewayProperties() {
+        Properties p = new Properties();
+        p.setProperty("image.provider", "local");
+        return p;
+    }
+
+    private String[] run(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int code = new CommandLine(new ClientCommand()).execute(args);
+            return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    @Test
+    void printsLikeTheSeedClient() throws Exception {
+        String[] result = run("--prompt", "A futuristic city skyline at sunset", "--server", "localhost:" + grpcPort(), "--key", KEY);
+        assertEquals("0", result[0], result[1]);
+        String[] lines = result[1].split("\\R");
+        assertEquals("Image Generated Successfully!", lines[0]);
+        assertTrue(lines[1].matches("Base64 Image Data: iVBORw0KGgo.{89}\\.\\.\\."), lines[1]);
+        assertTrue(lines[2].matches("Image saved as: images/\\d{10}_[0-9a-f]{12}\\.png"), lines[2]);
+        savedImage(lines[2].substring("Image saved as: images/".length()));
+    }
+
+    @Test
+    void reportsErrorsWithTheStatusAndFails() {
+        String[] result = run("--prompt", "x", "--server", "localhost:" + grpcPort(), "--key", "wrong");
+        assertEquals("1", result[0]);
+        assertEquals("Error: PERMISSION_DENIED - Invalid API key", result[1].trim());
+        String[] bad = run("--prompt", "x", "--size", "3x3", "--server", "localhost:" + grpcPort(), "--key", KEY);
+        assertEquals("1", bad[0]);
+        assertTrue(bad[1].startsWith("Error: INVALID_ARGUMENT - Field 'size'"), bad[1]);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.imagegateway.provider;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+import dev.imagegateway.error.ErrorKind;
+import dev.imagegateway.error.GatewayException;
+import dev.imagegateway.pipeline.GeneratedImage;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OpenAiResponseReaderTest {
+
+    private static final String KEY = "sk-proj-verysecretvalue42";
+    private final OpenAiResponseReader reader = new OpenAiResponseReader(KEY);
+
+    private GeneratedImage read(String json) throws Exception {
+        return reader.readImage(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void readsTheFirstImageWhereverTheFieldsAre() throws Exception {
+        GeneratedImage image = read("{\"created\":1,\"extra\":{\"a\":[1,2]},\"data\":[{\"revised_prompt\":\"p\","
+                + "\"nested\":{\"x\":1},\"b64_json\":\"AQID\"},{\"b64_json\":\"BAUG\"}]}");
+        assertArrayEquals(new byte[] {1, 2, 3}, image.bytes());
+        assertEquals("AQID", image.base64(), "the upstream's text is passed on as it came");
+    }
+
+    @Test
+    void anythingButAnImageIsABadResponse() {
+        for (String body : new String[] {"", "[]", "{}", "{\"data\":[]}", "{\"data\":[{\"url\":\"http://x\"}]}",
+            "{\"data\":[{\"b64_json\":\"\"}]}", "{\"data\":[{\"b64_json\":\"***\"}]}", "{\"data\":[{\"b64_json\":12}]}",
+            "{\"data\":", "not json"}) {
+            GatewayException e = assertThrows(GatewayException.class, () -> read(body), body);
+            assertEquals(ErrorKind.UPSTREAM_BAD_RESPONSE, e.kind(), body);
+        }
+    }
+
+    @Test
+    void errorStatusesMapToTheContract() {
+        assertEquals(ErrorKind.INVALID_ARGUMENT, reader.upstreamError(400, "policy", null).kind());
+        assertEquals(ErrorKind.RATE_LIMITED, reader.upstreamError(429, null, "3").kind());
+        assertEquals(3L, reader.upstreamError(429, null, "3").retryAfterSeconds());
+        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(401, "x", null).kind());
+        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(403, "x", null).kind());
+        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(500, "x", null).kind());
+        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(503, null, null).kind());
+    }
+
+    @Test
+    void ourKeyNeverReachesTheClient() {
+        GatewayException e = reader.upstreamError(400, "bad key " + KEY + " and sk-abcdefghijkl", null);
+        assertFalse(e.getMessage().contains(KEY));
+        assertFalse(e.getMessage().contains("sk-abcdefghijkl"));
+        assertTrue(e.getMessage().startsWith("bad key"));
+        assertFalse(reader.upstreamError(401, "Incorrect API key provided: " + KEY, null).getMessage().contains("sk-"));
+    }
+
+    @Test
+    void retryAfterReadsSecondsAndDatesAndIsCapped() {
+        assertEquals(20L, OpenAiResponseReader.retryAfterSeconds("20"));
+        assertEquals(3600L, OpenAiResponseReader.retryAfterSeconds("999999"));
+        assertEquals(0L, OpenAiResponseReader.retryAfterSeconds("-5"));
+        String inThirty = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(30).format(DateTimeFormatter.RFC_1123_DATE_TIME);
+        long seconds = OpenAiResponseReader.retryAfterSeconds(inThirty);
+        assertTrue(seconds >= 28 && seconds <= 30, Long.toString(seconds));
+        assertNull(OpenAiResponseReader.retryAfterSeconds("soon"));
+        assertNull(OpenAiResponseReader.retryAfterSeconds(null));
+    }
+}

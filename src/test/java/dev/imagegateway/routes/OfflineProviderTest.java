@@ -1,0 +1,65 @@
+package dev.imagegateway.routes;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import imagegeneration.ImageGenerationServiceGrpc;
+import imagegeneration.ImageRequest;
+import imagegeneration.ImageResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** No OpenAI key at all: the built-in provider serves real PNGs through both doors, and they are saved. */
+class OfflineProviderTest extends GatewayTestSupport {
+
+    @Override
+    protected Properties gatewayProperties() {
+        Properties p = new Properties();
+        p.setProperty("openai.api-key", "");
+        // an unreachable upstream: any call to it would fail the test
+        p.setProperty("openai.base-url", "http://127.0.0.1:9/v1");
+        return p;
+    }
+
+    @Test
+    void restServesAPngOfTheRequestedSize() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(restUrl()))
+                .header("Content-Type", "application/json").header("X-API-KEY", KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"A lighthouse\",\"size\":\"1792x1024\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode json = new ObjectMapper().readTree(response.body());
+        byte[] png = Base64.getDecoder().decode(json.get("image").asText());
+        assertArrayEquals(new int[] {1792, 1024}, pngSize(png));
+        assertTrue(json.get("filename").asText().endsWith(".png"));
+        assertArrayEquals(png, Files.readAllBytes(savedImage(json.get("filename").asText())));
+    }
+
+    @Test
+    void grpcServesAPngOfTheRequestedSize() throws Exception {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", grpcPort()).usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024).build();
+        try {
+            ImageResponse response = ImageGenerationServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .generateImage(ImageRequest.newBuilder().setPrompt("A lighthouse").setApiKey(SECOND_KEY).build());
+            byte[] png = Base64.getDecoder().decode(response.getImage());
+            assertArrayEquals(new int[] {1024, 1024}, pngSize(png));
+            assertArrayEquals(png, Files.readAllBytes(savedImage(response.getFilename())));
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+}
