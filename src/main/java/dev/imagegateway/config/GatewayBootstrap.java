@@ -11,9 +11,12 @@ import dev.imagegateway.grpc.GrpcStatusInterceptor;
 import dev.imagegateway.pipeline.ImageFilenameBean;
 import dev.imagegateway.pipeline.ModelCatalog;
 import dev.imagegateway.pipeline.RequestValidator;
+import dev.imagegateway.provider.CircuitBreakerRejection;
 import dev.imagegateway.provider.LocalImageProvider;
 import dev.imagegateway.provider.OpenAiRequestBuilder;
 import dev.imagegateway.provider.OpenAiResponseReader;
+import dev.imagegateway.provider.UpstreamAttemptGuard;
+import dev.imagegateway.provider.UpstreamRetryPolicy;
 import dev.imagegateway.rest.RestErrorResponder;
 import dev.imagegateway.rest.RestMethodGuard;
 import dev.imagegateway.rest.RestRequestReader;
@@ -79,6 +82,12 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("localImageProvider", new LocalImageProvider());
         registry.bind("openAiRequestBuilder", new OpenAiRequestBuilder(settings.openAiApiKey(), settings.model()));
         registry.bind("openAiResponseReader", new OpenAiResponseReader(settings.openAiApiKey()));
+        registry.bind("upstreamAttemptGuard", new UpstreamAttemptGuard());
+        registry.bind("upstreamRetryPolicy", new UpstreamRetryPolicy(
+                intProperty(pc, "upstream.retries"), longProperty(pc, "upstream.retry-initial-delay-ms"),
+                longProperty(pc, "upstream.retry-max-delay-ms"), longProperty(pc, "upstream.retry-after-max-ms"),
+                longProperty(pc, "upstream.retry-min-attempt-ms")));
+        registry.bind("circuitBreakerRejection", new CircuitBreakerRejection(longProperty(pc, "circuit.open-seconds")));
         // gRPC door; camel-grpc picks up every ServerInterceptor bean by itself
         registry.bind("grpcRequestReader", new GrpcRequestReader());
         registry.bind("grpcResponseWriter", new GrpcResponseWriter());
@@ -89,8 +98,21 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("restResponseWriter", new RestResponseWriter());
         registry.bind("restErrorResponder", new RestErrorResponder());
         // Vert.x runs each request on its worker pool: its default of 20 threads would cap concurrency
-        int workers = Integer.parseInt(pc.resolveProperty("http.worker-threads").orElse("400"));
-        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(workers));
+        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(intProperty(pc, "http.worker-threads")));
+    }
+
+    private static int intProperty(PropertiesComponent pc, String key) {
+        return (int) longProperty(pc, key);
+    }
+
+    private static long longProperty(PropertiesComponent pc, String key) {
+        String value = pc.resolveProperty(key).map(String::trim)
+                .orElseThrow(() -> new IllegalArgumentException("Missing setting " + key));
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Setting " + key + " must be a whole number, not '" + value + "'");
+        }
     }
 
     private static void createDirectory(Path dir) {

@@ -18,7 +18,10 @@ public enum ErrorKind {
     UPSTREAM_BAD_RESPONSE(502, Status.Code.INTERNAL),
     /** The upstream could not be reached, failed, or refused our own credentials. */
     UPSTREAM_UNAVAILABLE(502, Status.Code.UNAVAILABLE),
+    /** Circuit open or too many calls in flight: the gateway protects itself and the upstream. */
     OVERLOADED(503, Status.Code.UNAVAILABLE),
+    /** The client went away (gRPC cancel): nothing is answered, work stops. */
+    CANCELLED(499, Status.Code.CANCELLED),
     UPSTREAM_TIMEOUT(504, Status.Code.DEADLINE_EXCEEDED),
     INTERNAL(500, Status.Code.INTERNAL);
 

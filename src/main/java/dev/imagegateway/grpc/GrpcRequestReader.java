@@ -1,8 +1,14 @@
 package dev.imagegateway.grpc;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import dev.imagegateway.pipeline.GenerationRequest;
+import dev.imagegateway.provider.UpstreamRetryPolicy;
 import dev.imagegateway.security.ApiKeyFilter;
 import imagegeneration.ImageRequest;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -17,6 +23,16 @@ public class GrpcRequestReader implements Processor {
         ImageRequest request = exchange.getMessage().getBody(ImageRequest.class);
         String key = request.getApiKey().isEmpty() ? GrpcStatusInterceptor.METADATA_API_KEY.get() : request.getApiKey();
         exchange.setProperty(ApiKeyFilter.PRESENTED_KEY, key);
+        // the call's deadline bounds the whole generation; a cancel stops further upstream attempts
+        Context call = Context.current();
+        Deadline deadline = call.getDeadline();
+        if (deadline != null) {
+            exchange.setProperty(UpstreamRetryPolicy.DEADLINE,
+                    System.currentTimeMillis() + deadline.timeRemaining(TimeUnit.MILLISECONDS));
+        }
+        AtomicBoolean cancelled = new AtomicBoolean();
+        call.addListener(context -> cancelled.set(true), Runnable::run);
+        exchange.setProperty(UpstreamRetryPolicy.CANCELLED, cancelled);
         exchange.getMessage().setBody(new GenerationRequest(request.getPrompt(), request.getSize(), "grpc"));
     }
 }

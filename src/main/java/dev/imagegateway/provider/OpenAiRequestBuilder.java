@@ -13,10 +13,12 @@ import org.apache.camel.Processor;
 
 /**
  * Turns the validated request into the body and headers of {@code POST {base}/images/generations}.
- * The message carries nothing else: no header of the caller reaches the upstream.
+ * The message carries nothing else: no header of the caller reaches the upstream. The request is read from the
+ * exchange property {@value #REQUEST}, so that every retry builds the same call afresh.
  */
 public class OpenAiRequestBuilder implements Processor {
 
+    public static final String REQUEST = "gatewayRequest";
     private static final JsonFactory JSON = new JsonFactory();
 
     private final String apiKey;
@@ -30,7 +32,7 @@ public class OpenAiRequestBuilder implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message message = exchange.getMessage();
-        GenerationRequest request = message.getBody(GenerationRequest.class);
+        GenerationRequest request = exchange.getProperty(REQUEST, GenerationRequest.class);
         message.removeHeaders("*");
         message.setBody(body(request));
         message.setHeader(Exchange.HTTP_METHOD, "POST");

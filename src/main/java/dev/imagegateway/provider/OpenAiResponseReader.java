@@ -1,5 +1,6 @@
 package dev.imagegateway.provider;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -18,15 +19,16 @@ import dev.imagegateway.error.GatewayException;
 import dev.imagegateway.pipeline.GeneratedImage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the upstream's answer: on 200 the first image of {@code data}, decoded from base64 once; on an error
- * status a {@link GatewayException} with the upstream's message (never our key) and the status of the contract.
+ * Reads the upstream's answer in two steps. {@link #capture} runs inside the circuit breaker: it takes the reply
+ * off the connection and fails only when the upstream itself is unwell (5xx), the outcomes the breaker should
+ * count. {@link #toImage} runs after it: on 200 the first image of {@code data}, decoded from base64 once; on any
+ * other status a {@link GatewayException} with the upstream's message (never our key) and the contract's status.
  */
-public class OpenAiResponseReader implements Processor {
+public class OpenAiResponseReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiResponseReader.class);
     /** Jackson caps strings at 20 M characters by default; a large image's base64 is one string. */
@@ -43,20 +45,29 @@ public class OpenAiResponseReader implements Processor {
         this.apiKey = apiKey;
     }
 
-    @Override
-    public void process(Exchange exchange) throws IOException {
+    public UpstreamReply capture(Exchange exchange) {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String retryAfter = message.getHeader("Retry-After", String.class);
+        byte[] body = message.getBody(byte[].class);
         // the upstream's headers (and our Authorization) stop here
         message.removeHeaders("*");
-        try (InputStream body = message.getBody(InputStream.class)) {
-            if (status == 200) {
-                message.setBody(readImage(body));
-            } else {
-                throw upstreamError(status, readErrorMessage(body), retryAfter);
-            }
+        UpstreamReply reply = new UpstreamReply(status, body == null ? new byte[0] : body, retryAfter);
+        if (status >= 500) {
+            throw failure(reply);
         }
+        return reply;
+    }
+
+    public GeneratedImage toImage(UpstreamReply reply) throws IOException {
+        if (reply.status() != 200) {
+            throw failure(reply);
+        }
+        return readImage(new ByteArrayInputStream(reply.body()));
+    }
+
+    private GatewayException failure(UpstreamReply reply) {
+        return upstreamError(reply.status(), readErrorMessage(new ByteArrayInputStream(reply.body())), reply.retryAfter());
     }
 
     GeneratedImage readImage(InputStream body) throws IOException {
@@ -140,18 +151,19 @@ public class OpenAiResponseReader implements Processor {
         String detail = sanitize(upstreamMessage);
         if (status == 429) {
             return new GatewayException(ErrorKind.RATE_LIMITED,
-                    detail != null ? detail : "Upstream rate limit reached", retryAfterSeconds(retryAfter), null);
+                    detail != null ? detail : "Upstream rate limit reached", retryAfterSeconds(retryAfter), null, status);
         }
         if (status == 400) {
-            return new GatewayException(ErrorKind.INVALID_ARGUMENT, detail != null ? detail : "Upstream rejected the request");
+            return new GatewayException(ErrorKind.INVALID_ARGUMENT,
+                    detail != null ? detail : "Upstream rejected the request", null, null, status);
         }
         if (status == 401 || status == 403) {
             LOG.error("Configuration error: the upstream refused the gateway's OpenAI credentials (HTTP {}). Check OPENAI_API_KEY.", status);
-            return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, "Upstream refused the gateway's credentials");
+            return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, "Upstream refused the gateway's credentials", null, null, status);
         }
         LOG.warn("Upstream answered HTTP {}{}", status, detail != null ? ": " + detail : "");
         String text = "Upstream error (HTTP " + status + ")" + (detail != null ? ": " + detail : "");
-        return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, text);
+        return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, text, retryAfterSeconds(retryAfter), null, status);
     }
 
     /** Upstream messages are passed on, but never anything that looks like a key. */

@@ -48,6 +48,8 @@ class GrpcDoorTest extends GatewayTestSupport {
         p.setProperty("openai.api-key", UpstreamStub.OPENAI_KEY);
         p.setProperty("openai.base-url", UPSTREAM.baseUrl());
         p.setProperty("upstream.response-timeout-ms", "1500");
+        // the status contract without retries; UpstreamResilienceTest covers them
+        p.setProperty("upstream.retries", "0");
         return p;
     }
 

@@ -1,0 +1,34 @@
+package dev.imagegateway.provider;
+
+import dev.imagegateway.error.ErrorKind;
+import dev.imagegateway.error.GatewayException;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Turns a call the circuit breaker refused (circuit open, bulkhead full) into its row of the error contract:
+ * 503 with Retry-After, gRPC UNAVAILABLE. Runs in the doCatch around the breaker; other failures pass by it.
+ */
+public class CircuitBreakerRejection implements Processor {
+
+    private final long openSeconds;
+
+    public CircuitBreakerRejection(long openSeconds) {
+        this.openSeconds = openSeconds;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure instanceof CallNotPermittedException) {
+            throw new GatewayException(ErrorKind.OVERLOADED,
+                    "Upstream is failing; the gateway stopped calling it for a while", openSeconds, null);
+        }
+        if (failure instanceof BulkheadFullException) {
+            throw new GatewayException(ErrorKind.OVERLOADED, "Gateway is overloaded: too many upstream calls in flight", 1L, null);
+        }
+        throw new IllegalStateException("Not a circuit breaker rejection", failure);
+    }
+}
