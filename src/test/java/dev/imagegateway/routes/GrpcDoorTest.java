@@ -194,6 +194,15 @@ class GrpcDoorTest extends GatewayTestSupport {
     }
 
     @Test
+    void requestsOverTheInboundLimitAreResourceExhausted() {
+        StatusRuntimeException e = failure(request("p".repeat(2 * 1024 * 1024), "", KEY));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+        assertEquals(0, UPSTREAM.server().getAllServeEvents().size());
+        // and the server keeps serving
+        assertEquals(Status.Code.INVALID_ARGUMENT, failure(request("", "", KEY)).getStatus().getCode());
+    }
+
+    @Test
     void largeImagesGoOut() throws Exception {
         // 20 MB of image bytes, about 27 MB of base64: far above gRPC's default 4 MB message limit
         byte[] big = new byte[20 * 1024 * 1024];
