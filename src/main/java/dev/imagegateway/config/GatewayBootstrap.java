@@ -8,6 +8,11 @@ import java.nio.file.Path;
 import dev.imagegateway.grpc.GrpcRequestReader;
 import dev.imagegateway.grpc.GrpcResponseWriter;
 import dev.imagegateway.grpc.GrpcStatusInterceptor;
+import dev.imagegateway.inbox.InboxBatchReporter;
+import dev.imagegateway.inbox.InboxBatchStarter;
+import dev.imagegateway.inbox.InboxFileRejecter;
+import dev.imagegateway.inbox.InboxLineReader;
+import dev.imagegateway.inbox.InboxLineRecorder;
 import dev.imagegateway.pipeline.ImageFilenameBean;
 import dev.imagegateway.pipeline.ModelCatalog;
 import dev.imagegateway.pipeline.RequestValidator;
@@ -61,11 +66,18 @@ public class GatewayBootstrap implements CamelConfiguration {
         // resolved values the routes use as placeholders; "gateway.*" names no environment variable sets
         pc.addOverrideProperty("gateway.provider", settings.provider());
         pc.addOverrideProperty("gateway.upstream-url", settings.imagesUrl());
+        // with INBOX_DIR empty the inbox route exists but never starts (and so creates no folder)
+        pc.addOverrideProperty("gateway.inbox-enabled", Boolean.toString(settings.inboxEnabled()));
+        pc.addOverrideProperty("gateway.inbox-dir", settings.inboxEnabled() ? settings.inboxDir() : "inbox");
         createDirectory(settings.imagesDir());
+        if (settings.inboxEnabled()) {
+            createDirectory(Path.of(settings.inboxDir()));
+        }
         if (!ModelCatalog.isKnown(settings.model())) {
             LOG.warn("IMAGE_MODEL '{}' is not one we know the limits of: sizes are checked for WxH form only", settings.model());
         }
         bindBeans(context.getRegistry(), settings, pc);
+        bindInbox(context, settings, pc);
         try {
             context.addStartupListener(new GatewayStartupListener(settings));
         } catch (Exception e) {
@@ -99,6 +111,20 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("restErrorResponder", new RestErrorResponder());
         // Vert.x runs each request on its worker pool: its default of 20 threads would cap concurrency
         registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(intProperty(pc, "http.worker-threads")));
+    }
+
+    private static void bindInbox(CamelContext context, GatewaySettings settings, PropertiesComponent pc) {
+        Path inbox = Path.of(settings.inboxEnabled() ? settings.inboxDir() : "inbox");
+        Registry registry = context.getRegistry();
+        InboxLineRecorder recorder = new InboxLineRecorder(settings.imagesDir());
+        registry.bind("inboxBatchStarter", new InboxBatchStarter(inbox));
+        registry.bind("inboxLineReader", new InboxLineReader(recorder));
+        registry.bind("inboxLineRecorder", recorder);
+        registry.bind("inboxBatchReporter", new InboxBatchReporter(inbox));
+        registry.bind("inboxFileRejecter", new InboxFileRejecter(inbox));
+        // the bound on lines generated at once, across all files; Camel shuts it down with the context
+        registry.bind("inboxLinePool", context.getExecutorServiceManager()
+                .newFixedThreadPool(GatewayBootstrap.class, "inbox-line", intProperty(pc, "inbox.concurrency")));
     }
 
     private static int intProperty(PropertiesComponent pc, String key) {

@@ -45,7 +45,13 @@ public record GatewaySettings(
         return new GatewaySettings(openAiKey, baseUrl, value(pc, "image.model", "dall-e-3"), provider,
                 generated ? dev.imagegateway.security.ApiKeys.generate() : keys, generated,
                 Integer.parseInt(value(pc, "grpc.port", "50051")), Integer.parseInt(value(pc, "http.port", "8080")),
-                Path.of(value(pc, "images.dir", "images")), value(pc, "inbox.dir", "inbox"));
+                Path.of(value(pc, "images.dir", "images")),
+                // set but empty turns the inbox off, so no fallback here
+                pc.resolveProperty("inbox.dir").map(String::trim).orElse("inbox"));
+    }
+
+    public boolean inboxEnabled() {
+        return !inboxDir.isEmpty();
     }
 
     public String imagesUrl() {
