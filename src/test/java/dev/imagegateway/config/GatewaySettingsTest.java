@@ -49,6 +49,14 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void anEmptyInboxDirTurnsTheInboxOff() throws Exception {
+        assertTrue(resolve().inboxEnabled());
+        assertEquals("inbox", resolve().inboxDir());
+        assertFalse(resolve("inbox.dir", "").inboxEnabled());
+        assertFalse(resolve("inbox.dir", "  ").inboxEnabled());
+    }
+
+    @Test
     void toStringShowsNoKey() throws Exception {
         String text = resolve("openai.api-key", "sk-secret", "api.secret-key", "gateway-secret").toString();
         assertFalse(text.contains("sk-secret"));

@@ -51,6 +51,7 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
     }
 
     protected final Path imagesDir = createTempDir();
+    protected final Path inboxDir = createTempDir();
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
@@ -61,6 +62,7 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
                 ((PropertiesComponent) context.getPropertiesComponent())
                         .setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
                 context.getPropertiesComponent().addOverrideProperty("images.dir", imagesDir.toString());
+                context.getPropertiesComponent().addOverrideProperty("inbox.dir", inboxDir.toString());
             }
         });
         GatewayBootstrap.install(configuration, null);
@@ -143,7 +145,7 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
 
     private static Path createTempDir() {
         try {
-            return Files.createTempDirectory("gateway-images");
+            return Files.createTempDirectory("gateway-test");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
