@@ -70,6 +70,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         pc.addOverrideProperty("gateway.inbox-enabled", Boolean.toString(settings.inboxEnabled()));
         pc.addOverrideProperty("gateway.inbox-dir", settings.inboxEnabled() ? settings.inboxDir() : "inbox");
         createDirectory(settings.imagesDir());
+        removeUnfinishedWrites(settings.imagesDir());
         if (settings.inboxEnabled()) {
             createDirectory(Path.of(settings.inboxDir()));
         }
@@ -118,7 +119,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         Registry registry = context.getRegistry();
         InboxLineRecorder recorder = new InboxLineRecorder(settings.imagesDir());
         registry.bind("inboxBatchStarter", new InboxBatchStarter(inbox));
-        registry.bind("inboxLineReader", new InboxLineReader(recorder));
+        registry.bind("inboxLineReader", new InboxLineReader(recorder,
+                registry.lookupByNameAndType("imageFilenameBean", ImageFilenameBean.class), settings.imagesDir()));
         registry.bind("inboxLineRecorder", recorder);
         registry.bind("inboxBatchReporter", new InboxBatchReporter(inbox));
         registry.bind("inboxFileRejecter", new InboxFileRejecter(inbox));
@@ -138,6 +140,21 @@ public class GatewayBootstrap implements CamelConfiguration {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Setting " + key + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    /**
+     * Images are written as {@code .writing-<name>} and renamed when complete; one left behind was cut short by a
+     * crash. Nothing writes before the routes start, so any found now is garbage.
+     */
+    private static void removeUnfinishedWrites(Path dir) {
+        try (var files = Files.newDirectoryStream(dir, ".writing-*")) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+                LOG.info("Removed {}, an image write a crash cut short", file.getFileName());
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot clean unfinished writes in {}: {}", dir, e.getMessage());
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.imagegateway.error.ErrorKind;
 import dev.imagegateway.error.GatewayException;
+import org.apache.camel.ExchangeProperty;
 
 /**
  * Names an image {@code {epochSeconds}_{12 hex}.{ext}} from the format its bytes reveal.
@@ -18,6 +19,9 @@ import dev.imagegateway.error.GatewayException;
  * an earlier run) is skipped, so an existing file is never overwritten.
  */
 public class ImageFilenameBean {
+
+    /** Exchange property with a stem reserved by {@link #nextStem()}. */
+    public static final String STEM = "gatewayImageStem";
 
     private static final long MASK = (1L << 48) - 1;
     private static final long ODD_1 = 0x9E3779B97F4BL;
@@ -38,13 +42,32 @@ public class ImageFilenameBean {
         this.key = key & MASK;
     }
 
-    /** Detects the format and gives the image its file name; bytes of no known format are an upstream failure. */
-    public GeneratedImage assign(GeneratedImage image) {
+    /**
+     * Detects the format and gives the image its file name; bytes of no known format are an upstream failure.
+     * A caller that must know the name before the image exists (the inbox journals it, to survive a crash) reserves
+     * a stem with {@link #nextStem()} and passes it in the exchange property {@value #STEM}.
+     */
+    public GeneratedImage assign(GeneratedImage image, @ExchangeProperty(STEM) String stem) {
         ImageFormat format = ImageFormat.detect(image.bytes());
         if (format == null) {
             throw new GatewayException(ErrorKind.UPSTREAM_BAD_RESPONSE, "Upstream returned data that is not a known image format");
         }
-        return image.named(format, nextName(format));
+        return image.named(format, stem != null ? stem + "." + format.extension() : nextName(format));
+    }
+
+    /** A name without extension that no image has, whatever its format. */
+    public String nextStem() {
+        while (true) {
+            String stem = stem();
+            if (directory == null || java.util.Arrays.stream(ImageFormat.values())
+                    .noneMatch(f -> Files.exists(directory.resolve(stem + "." + f.extension())))) {
+                return stem;
+            }
+        }
+    }
+
+    private String stem() {
+        return clock.instant().getEpochSecond() + "_" + String.format("%012x", scramble(counter.getAndIncrement()));
     }
 
     private long scramble(long n) {
@@ -58,9 +81,7 @@ public class ImageFilenameBean {
 
     public String nextName(ImageFormat format) {
         while (true) {
-            long n = counter.getAndIncrement();
-            String hex = String.format("%012x", scramble(n));
-            String name = clock.instant().getEpochSecond() + "_" + hex + "." + format.extension();
+            String name = stem() + "." + format.extension();
             if (directory == null || !Files.exists(directory.resolve(name))) {
                 return name;
             }

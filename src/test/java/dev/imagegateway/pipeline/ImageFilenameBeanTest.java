@@ -78,7 +78,7 @@ class ImageFilenameBeanTest {
     @Test
     void assignNamesTheImageAfterItsBytes() {
         byte[] jpeg = bytes(0xFF, 0xD8, 0xFF, 0xDB);
-        GeneratedImage named = new ImageFilenameBean(dir).assign(GeneratedImage.of(jpeg, "base64"));
+        GeneratedImage named = new ImageFilenameBean(dir).assign(GeneratedImage.of(jpeg, "base64"), null);
         assertEquals(ImageFormat.JPEG, named.format());
         assertTrue(named.filename().endsWith(".jpg"));
         assertEquals("base64", named.base64());
@@ -87,7 +87,7 @@ class ImageFilenameBeanTest {
     @Test
     void bytesOfNoKnownFormatAreAnUpstreamFailure() {
         GatewayException e = assertThrows(GatewayException.class,
-                () -> new ImageFilenameBean(dir).assign(GeneratedImage.of("text".getBytes(), "dGV4dA==")));
+                () -> new ImageFilenameBean(dir).assign(GeneratedImage.of("text".getBytes(), "dGV4dA=="), null));
         assertEquals(ErrorKind.UPSTREAM_BAD_RESPONSE, e.kind());
     }
 
@@ -125,6 +125,19 @@ class ImageFilenameBeanTest {
         for (int i = 0; i < 1000; i++) {
             assertFalse(first.contains(b.nextName(ImageFormat.PNG)));
         }
+    }
+
+    @Test
+    void aReservedStemNamesTheImageWithItsFormat() throws Exception {
+        ImageFilenameBean bean = new ImageFilenameBean(dir, FIXED, 5);
+        String stem = bean.nextStem();
+        assertTrue(stem.matches("1704115200_[0-9a-f]{12}"), stem);
+        GeneratedImage named = bean.assign(GeneratedImage.of(ascii("GIF89a", 10), "R0lG"), stem);
+        assertEquals(stem + ".gif", named.filename());
+        // a stem taken by a file of any format is not handed out again
+        Files.writeString(dir.resolve(new ImageFilenameBean(dir, FIXED, 6).nextStem() + ".webp"), "x");
+        String next = new ImageFilenameBean(dir, FIXED, 6).nextStem();
+        assertFalse(Files.exists(dir.resolve(next + ".webp")));
     }
 
     @Test
