@@ -1,5 +1,6 @@
 package dev.imagegateway.error;
 
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -50,6 +51,10 @@ public final class ErrorMapper {
             return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, "Upstream is unreachable", null, t);
         }
         if (t instanceof NoHttpResponseException || t instanceof SocketException) {
+            return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, "Upstream connection failed", null, t);
+        }
+        if (t instanceof IOException) {
+            // e.g. a reply cut short mid-body: the only I/O in the pipeline's request path is the upstream call
             return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, "Upstream connection failed", null, t);
         }
         return null;

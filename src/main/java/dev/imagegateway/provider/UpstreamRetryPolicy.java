@@ -1,17 +1,14 @@
 package dev.imagegateway.provider;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.imagegateway.error.GatewayException;
 import org.apache.camel.Exchange;
 import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.core5.http.NoHttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,12 +81,14 @@ public class UpstreamRetryPolicy {
                 int s = ge.upstreamStatus();
                 return s == 408 || s == 409 || s == 429 || s >= 500;
             }
-            if (t instanceof SocketTimeoutException) {
+            if (t instanceof ConnectTimeoutException) {
+                return true; // no connection was made: nothing was spent
+            }
+            if (t instanceof SocketTimeoutException || t instanceof InterruptedIOException) {
                 return false;
             }
-            if (t instanceof ConnectException || t instanceof ConnectTimeoutException || t instanceof NoRouteToHostException
-                    || t instanceof UnknownHostException || t instanceof NoHttpResponseException || t instanceof SocketException) {
-                return true;
+            if (t instanceof IOException) {
+                return true; // refused, reset, closed mid-reply: the connection failed, not the request
             }
         }
         return false;

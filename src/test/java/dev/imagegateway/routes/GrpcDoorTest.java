@@ -172,8 +172,14 @@ class GrpcDoorTest extends GatewayTestSupport {
         "400 | {\"error\":{\"message\":\"Your request was rejected by our safety system\",\"code\":\"content_policy_violation\"}} | INVALID_ARGUMENT | safety system",
         "429 | {\"error\":{\"message\":\"Rate limit reached\"}} | RESOURCE_EXHAUSTED | Rate limit reached",
         "401 | {\"error\":{\"message\":\"Incorrect API key provided: sk-test-upstream-secret-0123456789\"}} | UNAVAILABLE | credentials",
+        "403 | {} | UNAVAILABLE | credentials",
         "500 | {\"error\":{\"message\":\"boom\"}} | UNAVAILABLE | boom",
+        "503 | not json | UNAVAILABLE | HTTP 503",
+        "404 | {\"error\":{\"message\":\"Unknown model\"}} | UNAVAILABLE | Unknown model",
+        "200 | <html>ok</html> | INTERNAL | malformed JSON",
+        "200 | {\"created\":1} | INTERNAL | no image data",
         "200 | {\"data\":[]} | INTERNAL | no image data",
+        "200 | {\"data\":[{\"b64_json\":\"%%%not-base64%%%\"}]} | INTERNAL | invalid base64",
         "200 | {\"data\":[{\"b64_json\":\"aGVsbG8=\"}]} | INTERNAL | not a known image format",
     })
     void upstreamOutcomesMapToStatuses(int upstreamStatus, String body, Status.Code code, String message) throws Exception {
@@ -183,6 +189,14 @@ class GrpcDoorTest extends GatewayTestSupport {
         assertTrue(e.getStatus().getDescription().contains(message), e.getStatus().getDescription());
         assertFalse(e.getStatus().getDescription().contains(UpstreamStub.OPENAI_KEY));
         assertTrue(savedImages().isEmpty());
+    }
+
+    @Test
+    void unreachableUpstreamIsUnavailable() {
+        UPSTREAM.answer(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER));
+        assertEquals(Status.Code.UNAVAILABLE, failure(request("x", "", KEY)).getStatus().getCode());
+        UPSTREAM.answer(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.MALFORMED_RESPONSE_CHUNK));
+        assertEquals(Status.Code.UNAVAILABLE, failure(request("x", "", KEY)).getStatus().getCode());
     }
 
     @Test
