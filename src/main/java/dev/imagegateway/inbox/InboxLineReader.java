@@ -1,0 +1,87 @@
+package dev.imagegateway.inbox;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagegateway.error.ErrorKind;
+import dev.imagegateway.error.GatewayException;
+import dev.imagegateway.pipeline.GenerationRequest;
+import dev.imagegateway.pipeline.ImageFilenameBean;
+import dev.imagegateway.pipeline.ImageFormat;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Inbox door, inbound, per line: a line the journal says is done is not generated again (its earlier outcome is
+ * reported); a line that could not be read is a failed line; any other becomes a {@link GenerationRequest}.
+ */
+public class InboxLineReader implements Processor {
+
+    /** Exchange property: true when the line needs no generation. */
+    public static final String SKIP = "inboxLineSkip";
+    /** Exchange property: the line being processed. */
+    public static final String LINE = "inboxLine";
+    /** Exchange property: when the line started, for its duration. */
+    public static final String STARTED = "inboxLineStarted";
+
+    private final InboxLineRecorder recorder;
+    private final ImageFilenameBean names;
+    private final Path imagesDir;
+
+    public InboxLineReader(InboxLineRecorder recorder, ImageFilenameBean names, Path imagesDir) {
+        this.recorder = recorder;
+        this.names = names;
+        this.imagesDir = imagesDir;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Batch batch = exchange.getProperty(Batch.PROPERTY, Batch.class);
+        BatchLine line = exchange.getMessage().getBody(BatchLine.class);
+        exchange.setProperty(LINE, line);
+        exchange.setProperty(STARTED, System.currentTimeMillis());
+        BatchJournal journal = batch.journal();
+        BatchJournal.Done done = journal.done(line.number());
+        if (done == null) {
+            // an earlier run reserved a name and died: if that image reached the disk, the line is done
+            String saved = savedImage(journal.pendingStem(line.number()));
+            if (saved != null) {
+                journal.recordDone(line.number(), saved, 0);
+                done = journal.done(line.number());
+            }
+        }
+        if (done != null) {
+            ObjectNode outcome = InboxLineRecorder.outcome(line);
+            outcome.put("status", "OK").put("filename", done.filename()).put("duration_ms", done.durationMs())
+                    .put("resumed", true);
+            recorder.log(batch, line, batch.record(line, outcome, false), "already done: " + done.filename());
+            exchange.setProperty(SKIP, true);
+            return;
+        }
+        if (line.parseError() != null) {
+            recorder.failWith(exchange, new GatewayException(ErrorKind.INVALID_ARGUMENT, line.parseError()));
+            exchange.setProperty(SKIP, true);
+            return;
+        }
+        // the image's name is journaled before the image exists, so a crash at any point can be told apart later
+        String stem = names.nextStem();
+        journal.recordPending(line.number(), stem);
+        exchange.setProperty(ImageFilenameBean.STEM, stem);
+        exchange.setProperty(SKIP, false);
+        exchange.getMessage().setBody(new GenerationRequest(line.prompt(), line.size(), "inbox"));
+    }
+
+    private String savedImage(String stem) {
+        if (stem == null) {
+            return null;
+        }
+        for (ImageFormat format : ImageFormat.values()) {
+            String name = stem + "." + format.extension();
+            if (Files.exists(imagesDir.resolve(name))) {
+                return name;
+            }
+        }
+        return null;
+    }
+}

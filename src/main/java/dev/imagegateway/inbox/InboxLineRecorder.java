@@ -1,0 +1,83 @@
+package dev.imagegateway.inbox;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagegateway.error.ErrorKind;
+import dev.imagegateway.error.ErrorMapper;
+import dev.imagegateway.error.GatewayException;
+import dev.imagegateway.pipeline.GeneratedImage;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Inbox door, outbound, per line: records the line's outcome in the batch, logs {@code n/total}, and, for a line
+ * that produced an image, writes it to the journal once the image is on disk, so a restart never makes it again.
+ */
+public class InboxLineRecorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.imagegateway.inbox");
+    private static final long SAVE_WAIT_MS = 30_000;
+
+    private final Path imagesDir;
+
+    public InboxLineRecorder(Path imagesDir) {
+        this.imagesDir = imagesDir;
+    }
+
+    public void succeed(Exchange exchange) throws InterruptedException {
+        Batch batch = exchange.getProperty(Batch.PROPERTY, Batch.class);
+        BatchLine line = exchange.getProperty(InboxLineReader.LINE, BatchLine.class);
+        GeneratedImage image = exchange.getMessage().getBody(GeneratedImage.class);
+        long duration = System.currentTimeMillis() - exchange.getProperty(InboxLineReader.STARTED, Long.class);
+        if (!awaitSaved(image.filename())) {
+            failWith(exchange, new GatewayException(ErrorKind.INTERNAL, "The image could not be saved"));
+            return;
+        }
+        batch.journal().recordDone(line.number(), image.filename(), duration);
+        ObjectNode outcome = outcome(line).put("status", "OK").put("filename", image.filename()).put("duration_ms", duration);
+        log(batch, line, batch.record(line, outcome, false), image.filename());
+    }
+
+    public void fail(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        failWith(exchange, ErrorMapper.map(failure));
+    }
+
+    void failWith(Exchange exchange, GatewayException error) {
+        Batch batch = exchange.getProperty(Batch.PROPERTY, Batch.class);
+        BatchLine line = exchange.getProperty(InboxLineReader.LINE, BatchLine.class);
+        long duration = System.currentTimeMillis() - exchange.getProperty(InboxLineReader.STARTED, Long.class);
+        ObjectNode outcome = outcome(line).put("status", error.kind().grpcCode().name())
+                .put("http_status", error.kind().httpStatus()).put("error", error.getMessage()).put("duration_ms", duration);
+        log(batch, line, batch.record(line, outcome, true), "failed: " + error.kind().grpcCode() + " - " + error.getMessage());
+    }
+
+    void log(Batch batch, BatchLine line, int finished, String result) {
+        LOG.info("Inbox {} {}/{} (line {}): {}", batch.fileName(), finished, batch.total(), line.number(), result);
+    }
+
+    static ObjectNode outcome(BatchLine line) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode().put("line", line.number());
+        if (line.prompt() != null) {
+            node.put("prompt", line.prompt());
+        }
+        return node;
+    }
+
+    /** The wiretap saves beside the reply: the journal must not name an image that is not on disk yet. */
+    private boolean awaitSaved(String filename) throws InterruptedException {
+        Path file = imagesDir.resolve(filename);
+        long deadline = System.currentTimeMillis() + SAVE_WAIT_MS;
+        while (!Files.exists(file)) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+}
