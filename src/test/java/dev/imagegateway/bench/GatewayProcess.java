@@ -1,0 +1,132 @@
+package dev.imagegateway.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** The real gateway jar in its own JVM, as a user runs it, with what the benchmark reads off it. */
+final class GatewayProcess implements AutoCloseable {
+
+    private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+    final int grpcPort;
+    final int httpPort;
+    final long startToReadyMs;
+    private final Process process;
+    private final Path workDir;
+    private final Path gcLog;
+    private final Path imagesDir;
+
+    GatewayProcess(Path jar, String xmx, int upstreamPort, String key, Path workDir) throws Exception {
+        this.workDir = workDir;
+        this.grpcPort = freePort();
+        this.httpPort = freePort();
+        this.gcLog = workDir.resolve("gc.log");
+        this.imagesDir = Files.createDirectories(workDir.resolve("images"));
+        Path log = workDir.resolve("gateway.log");
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + xmx, "-Xlog:gc:file=" + gcLog,
+                "-jar", jar.toAbsolutePath().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("OPENAI_API_KEY", "sk-benchmark");
+        env.put("OPENAI_BASE_URL", "http://127.0.0.1:" + upstreamPort + "/v1");
+        env.put("API_SECRET_KEY", key);
+        env.put("GRPC_PORT", Integer.toString(grpcPort));
+        env.put("HTTP_PORT", Integer.toString(httpPort));
+        env.put("IMAGES_DIR", imagesDir.toString());
+        env.put("INBOX_DIR", "");
+        long start = System.nanoTime();
+        process = builder.start();
+        awaitReady(log);
+        startToReadyMs = (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private void awaitReady(Path log) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("gateway exited:\n" + Files.readString(log));
+            }
+            if (Files.exists(log) && Files.readString(log).contains("gRPC Server started on port " + grpcPort) && httpAnswers()) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("gateway not ready in 60 s");
+    }
+
+    private boolean httpAnswers() {
+        try (var socket = new java.net.Socket("127.0.0.1", httpPort)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** CPU time (user + system) the gateway has used, in milliseconds. */
+    long cpuMs() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ticks * 1000 / 100; // USER_HZ is 100 on Linux
+    }
+
+    /** Peak resident memory since start, in MiB. */
+    long peakRssMiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    /** The most heap in use before any collection, from the GC log, in MiB. */
+    long peakHeapMiB() throws IOException {
+        long peak = 0;
+        if (Files.exists(gcLog)) {
+            for (String line : Files.readAllLines(gcLog)) {
+                Matcher m = GC_LINE.matcher(line);
+                if (m.find()) {
+                    peak = Math.max(peak, Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return peak;
+    }
+
+    long imagesSaved() throws IOException {
+        try (Stream<Path> files = Files.list(imagesDir)) {
+            return files.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        try (Stream<Path> files = Files.walk(workDir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
