@@ -5,7 +5,7 @@ import imagegeneration.ImageResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
-/** gRPC door, outbound: the pipeline's image becomes the seed's {@code ImageResponse}. */
+/** gRPC door, outbound: the pipeline's image becomes the seed's {@code ImageResponse}, its base64 text not copied. */
 public class GrpcResponseWriter implements Processor {
 
     @Override
@@ -13,7 +13,7 @@ public class GrpcResponseWriter implements Processor {
         GeneratedImage image = exchange.getMessage().getBody(GeneratedImage.class);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setBody(ImageResponse.newBuilder()
-                .setImage(image.base64())
+                .setImageBytes(image.base64ByteString())
                 .setFilename(image.filename())
                 .build());
     }

@@ -1,16 +1,83 @@
 package dev.imagegateway.pipeline;
 
+import java.nio.charset.StandardCharsets;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+
 /**
- * An image that went through the pipeline: its bytes (decoded once), the base64 text the client receives
- * (the upstream's own text, not re-encoded), its detected format and the name it is saved under.
+ * An image that went through the pipeline: its bytes (decoded once), the base64 text the client receives, its
+ * detected format and the name it is saved under.
+ * <p>
+ * The base64 text is kept as the ASCII bytes it arrived in (for OpenAI, a slice of the upstream's reply), so it
+ * goes back to the client as it came: never turned into a 2 MB Java string, never re-encoded. Identity equality on
+ * purpose: hashing or printing megabytes by accident (a cache key, a log line) is what this class must not invite.
  */
-public record GeneratedImage(byte[] bytes, String base64, ImageFormat format, String filename) {
+public final class GeneratedImage {
+
+    private final byte[] bytes;
+    private final byte[] base64;
+    private final int base64Offset;
+    private final int base64Length;
+    private final ImageFormat format;
+    private final String filename;
+
+    private GeneratedImage(byte[] bytes, byte[] base64, int base64Offset, int base64Length, ImageFormat format, String filename) {
+        this.bytes = bytes;
+        this.base64 = base64;
+        this.base64Offset = base64Offset;
+        this.base64Length = base64Length;
+        this.format = format;
+        this.filename = filename;
+    }
+
+    /** An image and its base64 text, given as ASCII bytes {@code base64[offset, offset + length)}. */
+    public static GeneratedImage of(byte[] bytes, byte[] base64, int offset, int length) {
+        return new GeneratedImage(bytes, base64, offset, length, null, null);
+    }
 
     public static GeneratedImage of(byte[] bytes, String base64) {
-        return new GeneratedImage(bytes, base64, null, null);
+        byte[] ascii = base64.getBytes(StandardCharsets.ISO_8859_1);
+        return of(bytes, ascii, 0, ascii.length);
     }
 
     public GeneratedImage named(ImageFormat detected, String name) {
-        return new GeneratedImage(bytes, base64, detected, name);
+        return new GeneratedImage(bytes, base64, base64Offset, base64Length, detected, name);
+    }
+
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    public ImageFormat format() {
+        return format;
+    }
+
+    public String filename() {
+        return filename;
+    }
+
+    /** The base64 text as a string: a copy, for callers that need one (tests, small images). */
+    public String base64() {
+        return new String(base64, base64Offset, base64Length, StandardCharsets.ISO_8859_1);
+    }
+
+    public int base64Length() {
+        return base64Length;
+    }
+
+    /** The base64 text as a Netty buffer over the same bytes, without a copy (the REST reply). */
+    public io.netty.buffer.ByteBuf base64ByteBuf() {
+        return io.netty.buffer.Unpooled.wrappedBuffer(base64, base64Offset, base64Length);
+    }
+
+    /** The base64 text for a protobuf string field, without a copy (the bytes are never changed). */
+    public ByteString base64ByteString() {
+        return UnsafeByteOperations.unsafeWrap(base64, base64Offset, base64Length);
+    }
+
+    @Override
+    public String toString() {
+        return "GeneratedImage[" + (filename != null ? filename : format) + ", " + bytes.length + " bytes]";
     }
 }

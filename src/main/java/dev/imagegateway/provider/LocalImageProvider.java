@@ -40,7 +40,8 @@ public class LocalImageProvider {
     public GeneratedImage generate(GenerationRequest request) {
         int[] wh = dimensions(request.size());
         byte[] png = render(request.prompt(), wh[0], wh[1]);
-        return GeneratedImage.of(png, Base64.getEncoder().encodeToString(png));
+        byte[] base64 = Base64.getEncoder().encode(png);
+        return GeneratedImage.of(png, base64, 0, base64.length);
     }
 
     static int[] dimensions(String size) {

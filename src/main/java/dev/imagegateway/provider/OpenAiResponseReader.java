@@ -36,6 +36,7 @@ public class OpenAiResponseReader {
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_BASE64_CHARS).build())
             .build();
+    private static final String NO_IMAGE = "Upstream returned no image data";
     private static final Pattern KEY_LIKE = Pattern.compile("sk-[A-Za-z0-9_*\\-]{4,}");
     private static final long MAX_RETRY_AFTER_SECONDS = 3600;
 
@@ -45,14 +46,19 @@ public class OpenAiResponseReader {
         this.apiKey = apiKey;
     }
 
-    public UpstreamReply capture(Exchange exchange) {
+    public UpstreamReply capture(Exchange exchange) throws IOException {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String retryAfter = message.getHeader("Retry-After", String.class);
-        byte[] body = message.getBody(byte[].class);
+        long length = message.getHeader("Content-Length", -1L, Long.class);
+        byte[] body;
+        // the reply is read off the connection once, into one array of its announced size (no stream cache)
+        try (InputStream in = message.getBody(InputStream.class)) {
+            body = in == null ? new byte[0] : readFully(in, length);
+        }
         // the upstream's headers (and our Authorization) stop here
         message.removeHeaders("*");
-        UpstreamReply reply = new UpstreamReply(status, body == null ? new byte[0] : body, retryAfter);
+        UpstreamReply reply = new UpstreamReply(status, body, retryAfter);
         if (status >= 500) {
             throw failure(reply);
         }
@@ -63,18 +69,38 @@ public class OpenAiResponseReader {
         if (reply.status() != 200) {
             throw failure(reply);
         }
-        return readImage(new ByteArrayInputStream(reply.body()));
+        return readImage(reply.body());
+    }
+
+    private static byte[] readFully(InputStream in, long length) throws IOException {
+        if (length < 0 || length > Integer.MAX_VALUE - 16) {
+            return in.readAllBytes();
+        }
+        byte[] body = new byte[(int) length];
+        int read = 0;
+        while (read < body.length) {
+            int n = in.read(body, read, body.length - read);
+            if (n < 0) {
+                throw new java.io.EOFException("Upstream reply ended after " + read + " of " + length + " bytes");
+            }
+            read += n;
+        }
+        return body;
     }
 
     private GatewayException failure(UpstreamReply reply) {
         return upstreamError(reply.status(), readErrorMessage(new ByteArrayInputStream(reply.body())), reply.retryAfter());
     }
 
-    GeneratedImage readImage(InputStream body) throws IOException {
-        if (body == null) {
+    /**
+     * Finds {@code data[0].b64_json} without materialising it: the parser gives where the string starts, the
+     * base64 alphabet has no quote or backslash, so the text is the bytes up to the next quote. It is decoded
+     * once; the client gets those same bytes back.
+     */
+    GeneratedImage readImage(byte[] body) throws IOException {
+        if (body.length == 0) {
             throw badResponse("Upstream returned an empty body");
         }
-        String base64 = null;
         try (JsonParser json = JSON.createParser(body)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw badResponse("Upstream returned a body that is not a JSON object");
@@ -83,37 +109,53 @@ public class OpenAiResponseReader {
                 String field = json.currentName();
                 JsonToken value = json.nextToken();
                 if ("data".equals(field) && value == JsonToken.START_ARRAY) {
-                    base64 = firstImage(json);
-                    break;
+                    return firstImage(json, body);
                 }
                 json.skipChildren();
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new GatewayException(ErrorKind.UPSTREAM_BAD_RESPONSE, "Upstream returned malformed JSON", null, e);
         }
-        if (base64 == null || base64.isEmpty()) {
-            throw badResponse("Upstream returned no image data");
+        throw badResponse(NO_IMAGE);
+    }
+
+    private static GeneratedImage firstImage(JsonParser json, byte[] body) throws IOException {
+        if (json.nextToken() == JsonToken.START_OBJECT) {
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                if ("b64_json".equals(field) && value == JsonToken.VALUE_STRING) {
+                    return decode(json, body);
+                }
+                json.skipChildren();
+            }
+        }
+        throw badResponse(NO_IMAGE);
+    }
+
+    private static GeneratedImage decode(JsonParser json, byte[] body) throws IOException {
+        int start = (int) json.currentTokenLocation().getByteOffset() + 1;
+        int end = start > 0 && body[start - 1] == '"' ? QuoteScanner.endOfString(body, start) : -1;
+        if (end < 0 || body[end] != '"') {
+            // escapes inside the text (legal JSON, never seen from OpenAI): take the slow, exact path
+            byte[] text = json.getText().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            return decodeSlice(text, 0, text.length);
+        }
+        return decodeSlice(body, start, end - start);
+    }
+
+    private static GeneratedImage decodeSlice(byte[] source, int offset, int length) {
+        if (length == 0) {
+            throw badResponse(NO_IMAGE);
         }
         try {
-            return GeneratedImage.of(Base64.getDecoder().decode(base64), base64);
+            java.nio.ByteBuffer decoded = Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(source, offset, length));
+            byte[] bytes = decoded.remaining() == decoded.array().length ? decoded.array()
+                    : java.util.Arrays.copyOfRange(decoded.array(), decoded.position(), decoded.limit());
+            return GeneratedImage.of(bytes, source, offset, length);
         } catch (IllegalArgumentException e) {
             throw badResponse("Upstream returned invalid base64 image data");
         }
-    }
-
-    private static String firstImage(JsonParser json) throws IOException {
-        if (json.nextToken() != JsonToken.START_OBJECT) {
-            return null;
-        }
-        while (json.nextToken() == JsonToken.FIELD_NAME) {
-            String field = json.currentName();
-            JsonToken value = json.nextToken();
-            if ("b64_json".equals(field) && value == JsonToken.VALUE_STRING) {
-                return json.getText();
-            }
-            json.skipChildren();
-        }
-        return null;
     }
 
     /** The {@code error.message} of an OpenAI error body, or null. */

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -18,11 +19,7 @@ final class JsonResponses {
     }
 
     static void reply(Exchange exchange, int status, String... namesAndValues) {
-        int size = 64;
-        for (String s : namesAndValues) {
-            size += s == null ? 4 : s.length() + 8;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             for (int i = 0; i < namesAndValues.length; i += 2) {
@@ -32,11 +29,19 @@ final class JsonResponses {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        replyRaw(exchange, status, Buffer.buffer(out.toByteArray()));
+    }
+
+    /**
+     * Replies with a JSON body already written. A Vert.x buffer goes out as it is; platform-http would turn a
+     * byte[] into a stream and copy it out in small chunks.
+     */
+    static void replyRaw(Exchange exchange, int status, Buffer json) {
         Message message = exchange.getMessage();
         // every request header (X-API-KEY above all) and every Camel header would otherwise go back to the client
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(out.toByteArray());
+        message.setBody(json);
     }
 }

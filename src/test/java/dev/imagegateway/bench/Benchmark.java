@@ -49,11 +49,18 @@ public final class Benchmark {
             }
         }
 
+        // the simulated upstream and the REST load each get their own event loop, so neither waits on the other
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        Vertx upstreamVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         List<Row> rows = new ArrayList<>();
-        try (UpstreamSimulator upstream = new UpstreamSimulator(vertx, latency)) {
+        try (UpstreamSimulator upstream = new UpstreamSimulator(upstreamVertx, latency,
+                Integer.parseInt(options.getOrDefault("png-noise", Integer.toString(UpstreamSimulator.DEFAULT_NOISE))))) {
             System.out.printf(Locale.ROOT, "Upstream simulator: %d-byte PNG, %d-byte JSON reply%n",
                     upstream.pngBytes(), upstream.replyBytes());
+            if (Boolean.parseBoolean(options.getOrDefault("calibrate", "false"))) {
+                calibrate(upstream, vertx, latency, cases, warmupMs, durationMs);
+                return;
+            }
             for (Case c : cases) {
                 upstream.latency(c.latencyMs());
                 rows.add(run(c, upstream, vertx, jar, xmx, warmupMs, durationMs));
@@ -61,6 +68,7 @@ public final class Benchmark {
             }
         } finally {
             vertx.close();
+            upstreamVertx.close();
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "Machine: %d cores, %s, Java %s; gateway -Xmx%s; %d s measured after %d s warm-up%n%n",
@@ -98,6 +106,20 @@ public final class Benchmark {
                         answered == 0 ? 0 : (double) cpu / answered, gateway.startToReadyMs, gateway.imagesSaved());
             } finally {
                 ((AutoCloseable) caller).close();
+            }
+        }
+    }
+
+    /** The load generator straight against the simulated upstream, no gateway: what the harness itself reaches. */
+    private static void calibrate(UpstreamSimulator upstream, Vertx vertx, long latency, List<Case> cases, long warmupMs,
+                                  long durationMs) throws Exception {
+        for (Case c : cases) {
+            upstream.latency(c.latencyMs());
+            try (LoadDrivers.Rest direct = new LoadDrivers.Rest(vertx, upstream.port(), KEY, c.concurrency(), "/v1/images/generations")) {
+                LoadResult load = LoadDrivers.run(direct, c.concurrency(), warmupMs, durationMs);
+                System.out.printf(Locale.ROOT, "calibration, no gateway: L=%d c=%d: %.1f req/s, p50 %d ms, p99 %d ms, errors %s%n",
+                        c.latencyMs(), c.concurrency(), load.okCount() * 1000.0 / durationMs, load.percentile(50),
+                        load.percentile(99), load.errors());
             }
         }
     }

@@ -31,10 +31,18 @@ final class GatewayProcess implements AutoCloseable {
         this.grpcPort = freePort();
         this.httpPort = freePort();
         this.gcLog = workDir.resolve("gc.log");
-        this.imagesDir = Files.createDirectories(workDir.resolve("images"));
+        // BENCH_IMAGES_DIR puts the saved images elsewhere (e.g. /dev/shm, to take the disk out of the picture)
+        String imagesRoot = System.getenv("BENCH_IMAGES_DIR");
+        this.imagesDir = Files.createDirectories(imagesRoot == null || imagesRoot.isBlank()
+                ? workDir.resolve("images") : Files.createTempDirectory(Path.of(imagesRoot), "bench-images"));
         Path log = workDir.resolve("gateway.log");
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + xmx, "-Xlog:gc:file=" + gcLog,
-                "-jar", jar.toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + xmx, "-Xlog:gc:file=" + gcLog));
+        // extra JVM options for the gateway, e.g. a JFR recording: BENCH_GATEWAY_OPTS="-XX:StartFlightRecording=..."
+        String extra = System.getenv("BENCH_GATEWAY_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
@@ -123,9 +131,11 @@ final class GatewayProcess implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
-        try (Stream<Path> files = Files.walk(workDir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        for (Path dir : List.of(imagesDir, workDir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }

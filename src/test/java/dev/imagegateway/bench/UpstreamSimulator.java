@@ -20,6 +20,9 @@ import io.vertx.core.http.HttpServer;
  */
 final class UpstreamSimulator implements AutoCloseable {
 
+    /** Noise amplitude per channel: tuned so the PNG weighs about 1.5 MB, as a detailed 1024x1024 image does. */
+    static final int DEFAULT_NOISE = 2;
+
     private final Vertx vertx;
     private final HttpServer server;
     private final Buffer reply;
@@ -28,10 +31,10 @@ final class UpstreamSimulator implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile long latencyMs;
 
-    UpstreamSimulator(Vertx vertx, long latencyMs) throws Exception {
+    UpstreamSimulator(Vertx vertx, long latencyMs, int noise) throws Exception {
         this.vertx = vertx;
         this.latencyMs = latencyMs;
-        byte[] png = realisticPng();
+        byte[] png = realisticPng(noise);
         this.pngBytes = png.length;
         this.reply = Buffer.buffer("{\"created\":1704115200,\"data\":[{\"revised_prompt\":\"bench\",\"b64_json\":\""
                 + Base64.getEncoder().encodeToString(png) + "\"}]}");
@@ -72,14 +75,14 @@ final class UpstreamSimulator implements AutoCloseable {
     }
 
     /** Noise over a gradient: compresses to about half its raw size, like a detailed picture. */
-    private static byte[] realisticPng() throws IOException {
+    private static byte[] realisticPng(int noise) throws IOException {
         BufferedImage image = new BufferedImage(1024, 1024, BufferedImage.TYPE_INT_RGB);
         SplittableRandom random = new SplittableRandom(42);
         for (int y = 0; y < 1024; y++) {
             for (int x = 0; x < 1024; x++) {
-                int r = (x / 4 + random.nextInt(24)) & 0xFF;
-                int g = (y / 4 + random.nextInt(24)) & 0xFF;
-                int b = ((x + y) / 8 + random.nextInt(24)) & 0xFF;
+                int r = (x / 4 + (noise > 0 ? random.nextInt(noise) : 0)) & 0xFF;
+                int g = (y / 4 + (noise > 0 ? random.nextInt(noise) : 0)) & 0xFF;
+                int b = ((x + y) / 8 + (noise > 0 ? random.nextInt(noise) : 0)) & 0xFF;
                 image.setRGB(x, y, (r << 16) | (g << 8) | b);
             }
         }

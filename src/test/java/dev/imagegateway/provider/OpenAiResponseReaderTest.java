@@ -1,6 +1,5 @@
 package dev.imagegateway.provider;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -24,7 +23,7 @@ class OpenAiResponseReaderTest {
     private final OpenAiResponseReader reader = new OpenAiResponseReader(KEY);
 
     private GeneratedImage read(String json) throws Exception {
-        return reader.readImage(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        return reader.readImage(json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -33,6 +32,14 @@ class OpenAiResponseReaderTest {
                 + "\"nested\":{\"x\":1},\"b64_json\":\"AQID\"},{\"b64_json\":\"BAUG\"}]}");
         assertArrayEquals(new byte[] {1, 2, 3}, image.bytes());
         assertEquals("AQID", image.base64(), "the upstream's text is passed on as it came");
+    }
+
+    @Test
+    void escapedBase64IsStillRead() throws Exception {
+        // JSON may escape '/' as '\\/': legal, so it must decode the same
+        GeneratedImage image = read("{\"data\":[{\"b64_json\":\"/+\\/+\"}]}");
+        assertArrayEquals(java.util.Base64.getDecoder().decode("/+/+"), image.bytes());
+        assertEquals("/+/+", image.base64());
     }
 
     @Test
