@@ -14,7 +14,7 @@ import io.vertx.core.VertxOptions;
 /**
  * The gateway benchmark: the real jar against a simulated upstream of fixed latency, driven over gRPC and REST,
  * one protocol at a time, on this one machine. Run it with {@code bench/run.sh}; options:
- * {@code --latency-ms 1000 --duration-s 15 --warmup-s 5 --concurrency 50,200 --cpu-bound-concurrency 50
+ * {@code --latency-ms 1000 --duration-s 15 --warmup-s 10 --concurrency 50,200 --cpu-bound-concurrency 50
  * --protocols grpc,rest --xmx 1g --jar target/image-gateway.jar}.
  */
 public final class Benchmark {
@@ -32,7 +32,7 @@ public final class Benchmark {
         Map<String, String> options = parse(args);
         long latency = Long.parseLong(options.getOrDefault("latency-ms", "1000"));
         long durationMs = Long.parseLong(options.getOrDefault("duration-s", "15")) * 1000;
-        long warmupMs = Long.parseLong(options.getOrDefault("warmup-s", "5")) * 1000;
+        long warmupMs = Long.parseLong(options.getOrDefault("warmup-s", "10")) * 1000;
         String xmx = options.getOrDefault("xmx", "1g");
         Path jar = Path.of(options.getOrDefault("jar", "target/image-gateway.jar"));
         List<String> protocols = List.of(options.getOrDefault("protocols", "grpc,rest").split(","));
@@ -84,7 +84,7 @@ public final class Benchmark {
         Path work = Files.createTempDirectory("bench-gateway");
         try (GatewayProcess gateway = new GatewayProcess(jar, xmx, upstream.port(), KEY, work)) {
             LoadDrivers.Caller caller = c.protocol().equals("grpc")
-                    ? new LoadDrivers.Grpc(gateway.grpcPort, KEY, Math.max(1, Math.min(4, c.concurrency() / 25)))
+                    ? new LoadDrivers.Grpc(gateway.grpcPort, KEY, Math.max(1, Math.min(8, c.concurrency() / 25)))
                     : new LoadDrivers.Rest(vertx, gateway.httpPort, KEY, c.concurrency());
             try {
                 // the CPU and upstream counters cover the measured window only

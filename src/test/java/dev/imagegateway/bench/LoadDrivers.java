@@ -77,8 +77,9 @@ final class LoadDrivers {
         Grpc(int port, String key, int connections) {
             this.key = key;
             for (int i = 0; i < connections; i++) {
+                // a receive window that holds a few 2 MB replies: HTTP/2's default 1 MB would pace the replies
                 ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
-                        .maxInboundMessageSize(64 * 1024 * 1024).build();
+                        .maxInboundMessageSize(64 * 1024 * 1024).flowControlWindow(16 * 1024 * 1024).build();
                 channels.add(channel);
                 stubs.add(ImageGenerationServiceGrpc.newStub(channel));
             }
