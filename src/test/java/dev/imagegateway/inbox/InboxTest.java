@@ -10,9 +10,8 @@ import java.util.Properties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegateway.pipeline.ImageFormat;
-import dev.imagegateway.routes.GatewayTestSupport;
+import dev.imagegateway.routes.StubbedGatewayTestSupport;
 import dev.imagegateway.routes.UpstreamStub;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,42 +20,25 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The inbox door with the real routes: files in, images, reports and failed lines out, resume after a crash. */
-class InboxTest extends GatewayTestSupport {
+class InboxTest extends StubbedGatewayTestSupport {
 
-    private static final UpstreamStub UPSTREAM = new UpstreamStub();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
-    protected Properties gatewayProperties() {
-        Properties p = new Properties();
-        p.setProperty("openai.api-key", UpstreamStub.OPENAI_KEY);
-        p.setProperty("openai.base-url", UPSTREAM.baseUrl());
+    protected void upstreamSettings(Properties p) {
         p.setProperty("upstream.retries", "0");
         p.setProperty("inbox.poll-ms", "200");
         p.setProperty("inbox.min-age-ms", "600");
-        return p;
-    }
-
-    @AfterAll
-    void stopUpstream() {
-        UPSTREAM.stop();
     }
 
     @BeforeEach
-    void reset() throws Exception {
-        UPSTREAM.reset();
-        UPSTREAM.answerImage(UpstreamStub.png(16, 16));
-        clearImages();
-    }
-
-    private int upstreamCalls() {
-        return UPSTREAM.server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH))).size();
+    void answerImages() {
+        upstream().answerImage(UpstreamStub.png(16, 16));
     }
 
     private Path done(String name) {
@@ -100,14 +82,14 @@ class InboxTest extends GatewayTestSupport {
         }
         assertEquals(3, savedImages().size());
         assertEquals(3, upstreamCalls());
-        UPSTREAM.server().verify(postRequestedFor(urlEqualTo(UpstreamStub.PATH)).withRequestBody(containing("A city at noon")));
+        upstream().server().verify(postRequestedFor(urlEqualTo(UpstreamStub.PATH)).withRequestBody(containing("A city at noon")));
         assertFalse(Files.exists(done("city.txt.failed.txt")));
         assertTrue(Files.list(inboxDir.resolve(".state")).findAny().isEmpty(), "the journal is gone once the batch is over");
     }
 
     @Test
     void aRejectedLineInTheMiddleStopsNothing() throws Exception {
-        UPSTREAM.server().stubFor(post(urlEqualTo(UpstreamStub.PATH)).withRequestBody(containing("forbidden"))
+        upstream().server().stubFor(post(urlEqualTo(UpstreamStub.PATH)).withRequestBody(containing("forbidden"))
                 .willReturn(aResponse().withStatus(400).withBody(
                         UpstreamStub.error("Your request was rejected by our safety system", "content_policy_violation"))));
         drop("mixed.jsonl", """
@@ -203,7 +185,7 @@ class InboxTest extends GatewayTestSupport {
         assertFalse(report.get("lines").get(3).path("resumed").asBoolean(false));
         assertEquals(2, upstreamCalls(), "only lines 4 and 5, which have no image, are generated");
         for (String done : new String[] {"one", "two", "three"}) {
-            UPSTREAM.server().verify(0, postRequestedFor(urlEqualTo(UpstreamStub.PATH)).withRequestBody(containing("\"" + done + "\"")));
+            upstream().server().verify(0, postRequestedFor(urlEqualTo(UpstreamStub.PATH)).withRequestBody(containing("\"" + done + "\"")));
         }
         assertEquals(5, savedImages().size(), "exactly one image per line in total");
     }

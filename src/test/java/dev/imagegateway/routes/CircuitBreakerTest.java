@@ -10,27 +10,17 @@ import java.util.concurrent.Future;
 
 import dev.imagegateway.routes.Doors.Outcome;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Resilience4j breaker opens on sustained upstream failures, answers fast, probes and closes; the bulkhead caps calls. */
-class CircuitBreakerTest extends GatewayTestSupport {
-
-    private static final UpstreamStub UPSTREAM = new UpstreamStub();
-    private Doors doors;
+class CircuitBreakerTest extends StubbedGatewayTestSupport {
 
     @Override
-    protected Properties gatewayProperties() {
-        Properties p = new Properties();
-        p.setProperty("openai.api-key", UpstreamStub.OPENAI_KEY);
-        p.setProperty("openai.base-url", UPSTREAM.baseUrl());
+    protected void upstreamSettings(Properties p) {
         p.setProperty("upstream.retries", "0");
         p.setProperty("circuit.sliding-window", "4");
         p.setProperty("circuit.minimum-calls", "4");
@@ -39,64 +29,48 @@ class CircuitBreakerTest extends GatewayTestSupport {
         p.setProperty("circuit.half-open-calls", "1");
         p.setProperty("upstream.max-in-flight", "2");
         p.setProperty("upstream.max-wait-ms", "100");
-        return p;
-    }
-
-    @BeforeAll
-    void openDoors() {
-        doors = new Doors(httpPort(), grpcPort(), KEY);
-    }
-
-    @AfterAll
-    void close() {
-        doors.close();
-        UPSTREAM.stop();
-    }
-
-    private int attempts() {
-        return UPSTREAM.server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH))).size();
     }
 
     @Test
     void opensAnswersFastProbesAndCloses() throws Exception {
-        UPSTREAM.reset();
-        UPSTREAM.answerJson(500, UpstreamStub.error("down", null));
+        upstream().reset();
+        upstream().answerJson(500, UpstreamStub.error("down", null));
         for (int i = 0; i < 4; i++) {
-            assertEquals(502, doors.rest("x").httpStatus());
+            assertEquals(502, doors().rest("x").httpStatus());
         }
-        assertEquals(4, attempts());
+        assertEquals(4, upstreamCalls());
 
         // open: both doors answer at once, without calling the upstream
-        Outcome rest = doors.rest("x");
+        Outcome rest = doors().rest("x");
         assertEquals(503, rest.httpStatus());
         assertEquals("2", rest.retryAfter());
         assertTrue(rest.message().contains("stopped calling"), rest.message());
-        Outcome grpc = doors.grpc("x", 5000);
+        Outcome grpc = doors().grpc("x", 5000);
         assertEquals(Status.Code.UNAVAILABLE, grpc.grpcCode());
-        assertEquals(4, attempts());
+        assertEquals(4, upstreamCalls());
         assertTrue(savedImages().isEmpty());
 
         // after the open period the upstream has recovered: a probe goes through and the circuit closes
-        UPSTREAM.reset();
-        UPSTREAM.answerImage(UpstreamStub.png(4, 4));
+        upstream().reset();
+        upstream().answerImage(UpstreamStub.png(4, 4));
         Thread.sleep(2300);
-        assertEquals(200, doors.rest("x").httpStatus());
+        assertEquals(200, doors().rest("x").httpStatus());
         for (int i = 0; i < 3; i++) {
-            assertEquals(Status.Code.OK, doors.grpc("x", 5000).grpcCode());
+            assertEquals(Status.Code.OK, doors().grpc("x", 5000).grpcCode());
         }
-        assertEquals(4, attempts());
+        assertEquals(4, upstreamCalls());
     }
 
     @Test
     void theBulkheadRefusesCallsBeyondItsCap() throws Exception {
-        UPSTREAM.reset();
-        UPSTREAM.answer(aResponse().withStatus(200).withFixedDelay(800)
+        upstream().reset();
+        upstream().answer(aResponse().withStatus(200).withFixedDelay(800)
                 .withBody(UpstreamStub.envelope(Base64.getEncoder().encodeToString(UpstreamStub.png(4, 4)))));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<Outcome>> calls = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                calls.add(pool.submit(() -> doors.rest("x")));
+                calls.add(pool.submit(() -> doors().rest("x")));
             }
             int ok = 0;
             int overloaded = 0;
@@ -111,7 +85,7 @@ class CircuitBreakerTest extends GatewayTestSupport {
             }
             assertEquals(2, ok);
             assertEquals(2, overloaded);
-            assertEquals(2, attempts());
+            assertEquals(2, upstreamCalls());
         } finally {
             pool.shutdownNow();
         }

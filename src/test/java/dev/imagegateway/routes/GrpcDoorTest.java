@@ -21,7 +21,6 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,21 +35,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The gRPC door end to end: a real grpc-java channel, the real routes, a stub OpenAI upstream. */
-class GrpcDoorTest extends GatewayTestSupport {
+class GrpcDoorTest extends StubbedGatewayTestSupport {
 
-    private static final UpstreamStub UPSTREAM = new UpstreamStub();
     private static final ObjectMapper JSON = new ObjectMapper();
     private ManagedChannel channel;
 
     @Override
-    protected Properties gatewayProperties() {
-        Properties p = new Properties();
-        p.setProperty("openai.api-key", UpstreamStub.OPENAI_KEY);
-        p.setProperty("openai.base-url", UPSTREAM.baseUrl());
+    protected void upstreamSettings(Properties p) {
         p.setProperty("upstream.response-timeout-ms", "1500");
         // the status contract without retries; UpstreamResilienceTest covers them
         p.setProperty("upstream.retries", "0");
-        return p;
     }
 
     @BeforeAll
@@ -62,13 +56,6 @@ class GrpcDoorTest extends GatewayTestSupport {
     @AfterAll
     void close() {
         channel.shutdownNow();
-        UPSTREAM.stop();
-    }
-
-    @BeforeEach
-    void resetState() throws Exception {
-        UPSTREAM.reset();
-        clearImages();
     }
 
     private ImageGenerationServiceGrpc.ImageGenerationServiceBlockingStub stub() {
@@ -86,7 +73,7 @@ class GrpcDoorTest extends GatewayTestSupport {
     @Test
     void generatesReturnsAndSavesTheUpstreamImage() throws Exception {
         byte[] png = UpstreamStub.png(40, 20);
-        UPSTREAM.answerImage(png);
+        upstream().answerImage(png);
 
         ImageResponse response = stub().generateImage(request("A futuristic city skyline at sunset", "1024x1792", KEY));
 
@@ -96,7 +83,7 @@ class GrpcDoorTest extends GatewayTestSupport {
         assertEquals(List.of(saved), savedImages());
         assertArrayEquals(png, Files.readAllBytes(saved));
 
-        var sent = UPSTREAM.server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH)));
+        var sent = upstream().server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH)));
         assertEquals(1, sent.size());
         assertEquals("Bearer " + UpstreamStub.OPENAI_KEY, sent.get(0).getHeader("Authorization"));
         JsonNode body = JSON.readTree(sent.get(0).getBodyAsString());
@@ -109,7 +96,7 @@ class GrpcDoorTest extends GatewayTestSupport {
     @Test
     void eachFormatIsNamedByItsBytes() throws Exception {
         byte[] gif = "GIF89a-pretend-gif-body".getBytes();
-        UPSTREAM.answerImage(gif);
+        upstream().answerImage(gif);
         ImageResponse response = stub().generateImage(request("x", "", KEY));
         assertTrue(response.getFilename().endsWith(".gif"), response.getFilename());
         assertArrayEquals(gif, Files.readAllBytes(savedImage(response.getFilename())));
@@ -117,16 +104,16 @@ class GrpcDoorTest extends GatewayTestSupport {
 
     @Test
     void emptySizeMeansTheDefaultSize() throws Exception {
-        UPSTREAM.answerImage(UpstreamStub.png(8, 8));
+        upstream().answerImage(UpstreamStub.png(8, 8));
         stub().generateImage(request("x", "", KEY));
-        JsonNode body = JSON.readTree(UPSTREAM.server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH)))
+        JsonNode body = JSON.readTree(upstream().server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH)))
                 .get(0).getBodyAsString());
         assertEquals("1024x1024", body.get("size").asText());
     }
 
     @Test
     void keyInCallMetadataIsAccepted() {
-        UPSTREAM.answerImage(UpstreamStub.png(8, 8));
+        upstream().answerImage(UpstreamStub.png(8, 8));
         Metadata metadata = new Metadata();
         metadata.put(GrpcStatusInterceptor.X_API_KEY, SECOND_KEY);
         ImageResponse response = stub().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
@@ -141,7 +128,7 @@ class GrpcDoorTest extends GatewayTestSupport {
             assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
             assertEquals("Invalid API key", e.getStatus().getDescription());
         }
-        assertEquals(0, UPSTREAM.server().getAllServeEvents().size());
+        assertEquals(0, upstream().server().getAllServeEvents().size());
     }
 
     @Test
@@ -157,7 +144,7 @@ class GrpcDoorTest extends GatewayTestSupport {
         StatusRuntimeException e = failure(request("x", size, KEY));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains(field), e.getStatus().getDescription());
-        assertEquals(0, UPSTREAM.server().getAllServeEvents().size());
+        assertEquals(0, upstream().server().getAllServeEvents().size());
     }
 
     @Test
@@ -183,7 +170,7 @@ class GrpcDoorTest extends GatewayTestSupport {
         "200 | {\"data\":[{\"b64_json\":\"aGVsbG8=\"}]} | INTERNAL | not a known image format",
     })
     void upstreamOutcomesMapToStatuses(int upstreamStatus, String body, Status.Code code, String message) throws Exception {
-        UPSTREAM.answerJson(upstreamStatus, body);
+        upstream().answerJson(upstreamStatus, body);
         StatusRuntimeException e = failure(request("x", "", KEY));
         assertEquals(code, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains(message), e.getStatus().getDescription());
@@ -193,15 +180,15 @@ class GrpcDoorTest extends GatewayTestSupport {
 
     @Test
     void unreachableUpstreamIsUnavailable() {
-        UPSTREAM.answer(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER));
+        upstream().answer(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER));
         assertEquals(Status.Code.UNAVAILABLE, failure(request("x", "", KEY)).getStatus().getCode());
-        UPSTREAM.answer(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.MALFORMED_RESPONSE_CHUNK));
+        upstream().answer(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.MALFORMED_RESPONSE_CHUNK));
         assertEquals(Status.Code.UNAVAILABLE, failure(request("x", "", KEY)).getStatus().getCode());
     }
 
     @Test
     void slowUpstreamIsDeadlineExceeded() {
-        UPSTREAM.answer(aResponse().withStatus(200).withFixedDelay(4000)
+        upstream().answer(aResponse().withStatus(200).withFixedDelay(4000)
                 .withBody(UpstreamStub.envelope(Base64.getEncoder().encodeToString(UpstreamStub.png(8, 8)))));
         StatusRuntimeException e = failure(request("x", "", KEY));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
@@ -211,7 +198,7 @@ class GrpcDoorTest extends GatewayTestSupport {
     void requestsOverTheInboundLimitAreResourceExhausted() {
         StatusRuntimeException e = failure(request("p".repeat(2 * 1024 * 1024), "", KEY));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
-        assertEquals(0, UPSTREAM.server().getAllServeEvents().size());
+        assertEquals(0, upstream().server().getAllServeEvents().size());
         // and the server keeps serving
         assertEquals(Status.Code.INVALID_ARGUMENT, failure(request("", "", KEY)).getStatus().getCode());
     }
@@ -221,7 +208,7 @@ class GrpcDoorTest extends GatewayTestSupport {
         // 20 MB of image bytes, about 27 MB of base64: far above gRPC's default 4 MB message limit
         byte[] big = new byte[20 * 1024 * 1024];
         System.arraycopy(UpstreamStub.png(8, 8), 0, big, 0, 8);
-        UPSTREAM.answerImage(big);
+        upstream().answerImage(big);
         ImageResponse response = stub().generateImage(request("x", "", KEY));
         assertEquals(Base64.getEncoder().encodeToString(big).length(), response.getImage().length());
         assertEquals(big.length, Files.size(savedImage(response.getFilename())));

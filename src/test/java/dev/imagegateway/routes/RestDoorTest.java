@@ -14,8 +14,6 @@ import java.util.Properties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,32 +28,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The REST door end to end: real HTTP in, the real routes, a stub OpenAI upstream. */
-class RestDoorTest extends GatewayTestSupport {
+class RestDoorTest extends StubbedGatewayTestSupport {
 
-    private static final UpstreamStub UPSTREAM = new UpstreamStub();
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Override
-    protected Properties gatewayProperties() {
-        Properties p = new Properties();
-        p.setProperty("openai.api-key", UpstreamStub.OPENAI_KEY);
-        p.setProperty("openai.base-url", UPSTREAM.baseUrl());
+    protected void upstreamSettings(Properties p) {
         p.setProperty("upstream.response-timeout-ms", "1500");
         // the status contract without retries; UpstreamResilienceTest covers them
         p.setProperty("upstream.retries", "0");
-        return p;
-    }
-
-    @AfterAll
-    void stopUpstream() {
-        UPSTREAM.stop();
-    }
-
-    @BeforeEach
-    void resetState() throws Exception {
-        UPSTREAM.reset();
-        clearImages();
     }
 
     private HttpResponse<String> post(String body, String... headers) throws Exception {
@@ -81,7 +63,7 @@ class RestDoorTest extends GatewayTestSupport {
     @Test
     void generatesReturnsAndSavesTheUpstreamImage() throws Exception {
         byte[] png = UpstreamStub.png(64, 32);
-        UPSTREAM.answerImage(png);
+        upstream().answerImage(png);
 
         HttpResponse<String> response = post("{\"prompt\":\"A futuristic city\",\"size\":\"1792x1024\"}",
                 "Content-Type", "application/json", "X-API-KEY", SECOND_KEY, "X-Custom-Trace", "must-not-leak");
@@ -99,7 +81,7 @@ class RestDoorTest extends GatewayTestSupport {
         assertEquals(List.of(saved), savedImages());
         assertArrayEquals(png, Files.readAllBytes(saved));
 
-        List<LoggedRequest> upstream = UPSTREAM.server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH)));
+        List<LoggedRequest> upstream = upstream().server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH)));
         assertEquals(1, upstream.size());
         LoggedRequest sent = upstream.get(0);
         assertEquals("Bearer " + UpstreamStub.OPENAI_KEY, sent.getHeader("Authorization"));
@@ -115,9 +97,9 @@ class RestDoorTest extends GatewayTestSupport {
 
     @Test
     void missingSizeMeansTheDefaultSize() throws Exception {
-        UPSTREAM.answerImage(UpstreamStub.png(8, 8));
+        upstream().answerImage(UpstreamStub.png(8, 8));
         assertEquals(200, generate("{\"prompt\":\"x\"}").statusCode());
-        JsonNode sent = JSON.readTree(UPSTREAM.server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH)))
+        JsonNode sent = JSON.readTree(upstream().server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH)))
                 .get(0).getBodyAsString());
         assertEquals("1024x1024", sent.get("size").asText());
     }
@@ -127,7 +109,7 @@ class RestDoorTest extends GatewayTestSupport {
         assertJsonError(post("{\"prompt\":\"x\"}", "Content-Type", "application/json"), 401, "Invalid API key");
         assertJsonError(post("{\"prompt\":\"x\"}", "Content-Type", "application/json", "X-API-KEY", "nope"), 401,
                 "Invalid API key");
-        assertEquals(0, UPSTREAM.server().getAllServeEvents().size());
+        assertEquals(0, upstream().server().getAllServeEvents().size());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -145,7 +127,7 @@ class RestDoorTest extends GatewayTestSupport {
     })
     void clientMistakesAre400AndNeverReachUpstream(String name, String body, String message) throws Exception {
         assertJsonError(generate(body), 400, message);
-        assertEquals(0, UPSTREAM.server().getAllServeEvents().size());
+        assertEquals(0, upstream().server().getAllServeEvents().size());
         assertTrue(savedImages().isEmpty());
     }
 
@@ -153,7 +135,7 @@ class RestDoorTest extends GatewayTestSupport {
     void promptLongerThanTheModelAllowsIs400() throws Exception {
         String prompt = "a".repeat(4001);
         assertJsonError(generate("{\"prompt\":\"" + prompt + "\"}"), 400, "'prompt' is too long");
-        assertEquals(0, UPSTREAM.server().getAllServeEvents().size());
+        assertEquals(0, upstream().server().getAllServeEvents().size());
     }
 
     @Test
@@ -174,7 +156,7 @@ class RestDoorTest extends GatewayTestSupport {
     void bodyOverOneMegabyteIs413AndTheServerKeepsServing() throws Exception {
         String big = "{\"prompt\":\"" + "a".repeat(1_100_000) + "\"}";
         assertJsonError(generate(big), 413, "larger");
-        UPSTREAM.answerImage(UpstreamStub.png(8, 8));
+        upstream().answerImage(UpstreamStub.png(8, 8));
         assertEquals(200, generate("{\"prompt\":\"still here\"}").statusCode());
     }
 
@@ -196,7 +178,7 @@ class RestDoorTest extends GatewayTestSupport {
         "404 | {\"error\":{\"message\":\"Unknown model\"}}               | 502 | Unknown model",
     })
     void upstreamErrorsMapToTheContract(int upstreamStatus, String upstreamBody, int status, String message) throws Exception {
-        UPSTREAM.answerJson(upstreamStatus, upstreamBody);
+        upstream().answerJson(upstreamStatus, upstreamBody);
         HttpResponse<String> response = generate("{\"prompt\":\"x\"}");
         assertJsonError(response, status, message);
         assertFalse(response.body().contains(UpstreamStub.OPENAI_KEY));
@@ -206,7 +188,7 @@ class RestDoorTest extends GatewayTestSupport {
 
     @Test
     void upstream429PassesRetryAfterOn() throws Exception {
-        UPSTREAM.answer(aResponse().withStatus(429).withHeader("Retry-After", "7")
+        upstream().answer(aResponse().withStatus(429).withHeader("Retry-After", "7")
                 .withBody(UpstreamStub.error("Rate limit reached", "rate_limit_exceeded")));
         HttpResponse<String> response = generate("{\"prompt\":\"x\"}");
         assertJsonError(response, 429, "Rate limit reached");
@@ -222,21 +204,21 @@ class RestDoorTest extends GatewayTestSupport {
         "not an image         | {\"data\":[{\"b64_json\":\"aGVsbG8gd29ybGQ=\"}]}  | not a known image format",
     })
     void upstreamSuccessWithoutAnImageIs502AndSavesNothing(String name, String body, String message) throws Exception {
-        UPSTREAM.answerJson(200, body);
+        upstream().answerJson(200, body);
         assertJsonError(generate("{\"prompt\":\"x\"}"), 502, message);
         assertTrue(savedImages().isEmpty());
     }
 
     @Test
     void slowUpstreamIs504() throws Exception {
-        UPSTREAM.answer(aResponse().withStatus(200).withFixedDelay(4000)
+        upstream().answer(aResponse().withStatus(200).withFixedDelay(4000)
                 .withBody(UpstreamStub.envelope(Base64.getEncoder().encodeToString(UpstreamStub.png(8, 8)))));
         assertJsonError(generate("{\"prompt\":\"x\"}"), 504, "in time");
     }
 
     @Test
     void unreachableUpstreamIs502() throws Exception {
-        UPSTREAM.answer(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER));
+        upstream().answer(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER));
         HttpResponse<String> response = generate("{\"prompt\":\"x\"}");
         assertJsonError(response, 502, "Upstream");
         assertNull(response.headers().firstValue("Retry-After").orElse(null));
