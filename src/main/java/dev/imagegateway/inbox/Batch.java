@@ -34,10 +34,6 @@ public final class Batch {
         return fileName;
     }
 
-    public List<BatchLine> lines() {
-        return lines;
-    }
-
     public int total() {
         return lines.size();
     }

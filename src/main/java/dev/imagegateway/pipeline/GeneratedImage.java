@@ -62,10 +62,6 @@ public final class GeneratedImage {
         return new String(base64, base64Offset, base64Length, StandardCharsets.ISO_8859_1);
     }
 
-    public int base64Length() {
-        return base64Length;
-    }
-
     /** The base64 text as a Netty buffer over the same bytes, without a copy (the REST reply). */
     public io.netty.buffer.ByteBuf base64ByteBuf() {
         return io.netty.buffer.Unpooled.wrappedBuffer(base64, base64Offset, base64Length);
