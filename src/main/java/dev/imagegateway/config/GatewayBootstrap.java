@@ -28,6 +28,8 @@ import dev.imagegateway.rest.RestRequestReader;
 import dev.imagegateway.rest.RestResponseWriter;
 import dev.imagegateway.security.ApiKeyFilter;
 import dev.imagegateway.security.ApiKeys;
+import dev.imagegateway.security.KeyLimiter;
+import dev.imagegateway.security.KeyRing;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
@@ -88,7 +90,11 @@ public class GatewayBootstrap implements CamelConfiguration {
 
     private static void bindBeans(Registry registry, GatewaySettings settings, PropertiesComponent pc) {
         registry.bind("gatewaySettings", settings);
-        registry.bind("apiKeyFilter", new ApiKeyFilter(ApiKeys.parse(settings.apiKeys())));
+        String keysFile = pc.resolveProperty("api.keys-file").map(String::trim).orElse("");
+        KeyRing keys = new KeyRing(ApiKeys.parse(settings.apiKeys(), settings.apiKeyGenerated() ? "generated" : "env"),
+                keysFile.isEmpty() ? null : Path.of(keysFile));
+        registry.bind("apiKeyFilter", new ApiKeyFilter(keys,
+                new KeyLimiter(intProperty(pc, "keys.rate-limit-per-minute"), intProperty(pc, "keys.concurrency-limit"))));
         // the pipeline
         registry.bind("requestValidator", new RequestValidator(settings.model()));
         registry.bind("imageFilenameBean", new ImageFilenameBean(settings.imagesDir()));

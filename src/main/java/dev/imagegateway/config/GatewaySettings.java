@@ -3,6 +3,7 @@ package dev.imagegateway.config;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import dev.imagegateway.security.ApiKeys;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
@@ -41,9 +42,10 @@ public record GatewaySettings(
             baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
         }
         String keys = value(pc, "api.secret-key", "");
-        boolean generated = keys.isBlank();
+        // a gateway never runs without a key: with neither API_SECRET_KEY nor API_KEYS_FILE, one is made up
+        boolean generated = keys.isBlank() && value(pc, "api.keys-file", "").isEmpty();
         return new GatewaySettings(openAiKey, baseUrl, value(pc, "image.model", "dall-e-3"), provider,
-                generated ? dev.imagegateway.security.ApiKeys.generate() : keys, generated,
+                generated ? ApiKeys.generate() : keys, generated,
                 Integer.parseInt(value(pc, "grpc.port", "50051")), Integer.parseInt(value(pc, "http.port", "8080")),
                 Path.of(value(pc, "images.dir", "images")),
                 // set but empty turns the inbox off, so no fallback here

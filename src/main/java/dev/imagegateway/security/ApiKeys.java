@@ -4,33 +4,113 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The gateway keys clients must present. Only SHA-256 digests are kept, and a presented key is compared with
- * every one of them in constant time, so neither timing nor a heap dump gives a key away.
+ * The gateway keys clients may present, each with a name (what logs and metrics show, never the key) and its own
+ * limits. Only SHA-256 digests are kept, and a presented key is compared with every one of them in constant time,
+ * so neither timing nor a heap dump gives a key away.
  */
 public final class ApiKeys {
 
-    private final List<byte[]> digests;
-
-    private ApiKeys(List<byte[]> digests) {
-        this.digests = digests;
+    /** Requests per minute and calls at once allowed to a key; 0 means the gateway's default. */
+    public record Limits(int perMinute, int concurrency) {
+        public static final Limits DEFAULT = new Limits(0, 0);
     }
 
-    /** Parses a comma-separated list; blanks around and between keys are ignored. */
+    /** One key: its name, the digest of the key, its limits. */
+    public record Entry(String name, byte[] digest, Limits limits) {
+    }
+
+    private final List<Entry> entries;
+
+    private ApiKeys(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+    }
+
+    /** Keys from a comma-separated list (API_SECRET_KEY), named {@code <prefix>-1}, {@code <prefix>-2}, ... */
+    public static ApiKeys parse(String commaSeparated, String namePrefix) {
+        List<Entry> entries = new ArrayList<>();
+        if (commaSeparated != null) {
+            for (String key : commaSeparated.split(",")) {
+                if (!key.isBlank()) {
+                    entries.add(new Entry(namePrefix + "-" + (entries.size() + 1), sha256(key.trim()), Limits.DEFAULT));
+                }
+            }
+        }
+        return new ApiKeys(entries);
+    }
+
     public static ApiKeys parse(String commaSeparated) {
-        List<byte[]> digests = Arrays.stream(commaSeparated == null ? new String[0] : commaSeparated.split(","))
-                .map(String::trim)
-                .filter(k -> !k.isEmpty())
-                .map(ApiKeys::sha256)
-                .toList();
-        return new ApiKeys(digests);
+        return parse(commaSeparated, "key");
     }
 
-    /** A fresh random key, for a gateway started without API_SECRET_KEY. */
+    /**
+     * Keys from the lines of an API_KEYS_FILE: {@code name:key} or {@code name:sha256:<64 hex>}, optionally followed
+     * by {@code rpm=N} and {@code concurrency=N}; blank lines and {@code #} comments are skipped.
+     *
+     * @throws IllegalArgumentException naming the line (never its key) when a line cannot be read
+     */
+    public static ApiKeys parseFile(List<String> lines) {
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] words = line.split("\\s+");
+            int colon = words[0].indexOf(':');
+            if (colon <= 0 || colon == words[0].length() - 1) {
+                throw new IllegalArgumentException("line " + (i + 1) + ": expected name:key or name:sha256:<hex>");
+            }
+            String name = words[0].substring(0, colon);
+            String secret = words[0].substring(colon + 1);
+            byte[] digest;
+            if (secret.startsWith("sha256:")) {
+                String hex = secret.substring("sha256:".length());
+                if (!hex.matches("[0-9a-fA-F]{64}")) {
+                    throw new IllegalArgumentException("line " + (i + 1) + ": sha256 needs 64 hex digits");
+                }
+                digest = HexFormat.of().parseHex(hex.toLowerCase());
+            } else {
+                digest = sha256(secret);
+            }
+            entries.add(new Entry(name, digest, limits(words, i + 1)));
+        }
+        return new ApiKeys(entries);
+    }
+
+    private static Limits limits(String[] words, int line) {
+        int perMinute = 0;
+        int concurrency = 0;
+        for (int w = 1; w < words.length; w++) {
+            String[] option = words[w].split("=", 2);
+            try {
+                if (option.length == 2 && option[0].equals("rpm")) {
+                    perMinute = Integer.parseInt(option[1]);
+                } else if (option.length == 2 && option[0].equals("concurrency")) {
+                    concurrency = Integer.parseInt(option[1]);
+                } else {
+                    throw new IllegalArgumentException("line " + line + ": unknown option '" + option[0] + "'");
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("line " + line + ": " + option[0] + " must be a whole number");
+            }
+        }
+        return new Limits(perMinute, concurrency);
+    }
+
+    /** These keys and those. */
+    public ApiKeys plus(ApiKeys others) {
+        List<Entry> all = new ArrayList<>(entries);
+        all.addAll(others.entries);
+        return new ApiKeys(all);
+    }
+
+    /** A fresh random key, for a gateway started without any key. */
     public static String generate() {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
@@ -38,27 +118,34 @@ public final class ApiKeys {
     }
 
     public boolean isEmpty() {
-        return digests.isEmpty();
+        return entries.isEmpty();
     }
 
     public int size() {
-        return digests.size();
+        return entries.size();
+    }
+
+    /** The entry of the presented key, compared with every key in constant time. */
+    public Optional<Entry> match(String presented) {
+        if (presented == null || presented.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] candidate = sha256(presented);
+        Entry found = null;
+        for (Entry entry : entries) {
+            // no early exit: the time taken does not depend on which key matched
+            if (MessageDigest.isEqual(entry.digest(), candidate) && found == null) {
+                found = entry;
+            }
+        }
+        return Optional.ofNullable(found);
     }
 
     public boolean matches(String presented) {
-        if (presented == null || presented.isEmpty()) {
-            return false;
-        }
-        byte[] candidate = sha256(presented);
-        boolean match = false;
-        for (byte[] digest : digests) {
-            // no early exit: the time taken does not depend on which key matched
-            match |= MessageDigest.isEqual(digest, candidate);
-        }
-        return match;
+        return match(presented).isPresent();
     }
 
-    private static byte[] sha256(String key) {
+    static byte[] sha256(String key) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -1,0 +1,74 @@
+package dev.imagegateway.security;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+import dev.imagegateway.error.ErrorKind;
+import dev.imagegateway.error.GatewayException;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+
+/**
+ * Per-key limits: requests per minute (a token bucket that refills continuously) and calls in flight at once.
+ * Over either, the call is refused as rate-limited (REST 429 with Retry-After, gRPC RESOURCE_EXHAUSTED); a
+ * concurrency slot is given back when the exchange completes, however it ends.
+ */
+public class KeyLimiter {
+
+    private final int defaultPerMinute;
+    private final int defaultConcurrency;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
+
+    public KeyLimiter(int defaultPerMinute, int defaultConcurrency) {
+        this.defaultPerMinute = defaultPerMinute;
+        this.defaultConcurrency = defaultConcurrency;
+    }
+
+    public void acquire(ApiKeys.Entry key, Exchange exchange) {
+        int perMinute = key.limits().perMinute() > 0 ? key.limits().perMinute() : defaultPerMinute;
+        int concurrency = key.limits().concurrency() > 0 ? key.limits().concurrency() : defaultConcurrency;
+        if (perMinute > 0) {
+            long waitMs = buckets.computeIfAbsent(key.name(), n -> new Bucket()).take(perMinute);
+            if (waitMs > 0) {
+                throw new GatewayException(ErrorKind.RATE_LIMITED, "Rate limit of " + perMinute + " requests per minute reached for key '"
+                        + key.name() + "'", Math.max(1, (waitMs + 999) / 1000), null);
+            }
+        }
+        if (concurrency > 0) {
+            Semaphore semaphore = slots.computeIfAbsent(key.name(), n -> new Semaphore(concurrency));
+            if (!semaphore.tryAcquire()) {
+                throw new GatewayException(ErrorKind.RATE_LIMITED, "Concurrency limit of " + concurrency
+                        + " calls reached for key '" + key.name() + "'", 1L, null);
+            }
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    semaphore.release();
+                }
+            });
+        }
+    }
+
+    /** A token bucket of {@code perMinute} tokens, refilled continuously. */
+    private static final class Bucket {
+        private double tokens = -1;
+        private long last = System.nanoTime();
+
+        /** Takes a token; returns 0, or how many milliseconds until one is there. */
+        synchronized long take(int perMinute) {
+            long now = System.nanoTime();
+            if (tokens < 0) {
+                tokens = perMinute;
+            }
+            tokens = Math.min(perMinute, tokens + (now - last) / 60e9 * perMinute);
+            last = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return 0;
+            }
+            return (long) Math.ceil((1 - tokens) * 60_000.0 / perMinute);
+        }
+    }
+}
