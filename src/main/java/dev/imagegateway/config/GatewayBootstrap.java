@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.imagegateway.AccessLog;
 import dev.imagegateway.grpc.GrpcRequestReader;
 import dev.imagegateway.grpc.GrpcResponseWriter;
 import dev.imagegateway.grpc.GrpcStatusInterceptor;
@@ -107,6 +108,9 @@ public class GatewayBootstrap implements CamelConfiguration {
                 longProperty(pc, "upstream.retry-max-delay-ms"), longProperty(pc, "upstream.retry-after-max-ms"),
                 longProperty(pc, "upstream.retry-min-attempt-ms")));
         registry.bind("circuitBreakerRejection", new CircuitBreakerRejection(longProperty(pc, "circuit.open-seconds")));
+        boolean logPrompts = Boolean.parseBoolean(pc.resolveProperty("access-log.prompts").orElse("false"));
+        registry.bind("grpcAccessLog", new AccessLog("grpc", logPrompts));
+        registry.bind("restAccessLog", new AccessLog("rest", logPrompts));
         // gRPC door; camel-grpc picks up every ServerInterceptor bean by itself
         registry.bind("grpcRequestReader", new GrpcRequestReader());
         registry.bind("grpcResponseWriter", new GrpcResponseWriter());

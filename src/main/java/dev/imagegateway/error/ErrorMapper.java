@@ -24,19 +24,33 @@ public final class ErrorMapper {
     private ErrorMapper() {
     }
 
+    /** Maps the failure and logs what the client is not told (a transport failure, an unexpected error). */
     public static GatewayException map(Throwable failure) {
+        return map(failure, true);
+    }
+
+    /** Maps the failure without logging it: for whoever reports a failure already handled elsewhere. */
+    public static GatewayException classify(Throwable failure) {
+        return map(failure, false);
+    }
+
+    private static GatewayException map(Throwable failure, boolean log) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof GatewayException ge) {
                 return ge;
             }
             GatewayException transport = mapTransport(t);
             if (transport != null) {
-                LOG.warn("Upstream call failed: {} ({})", transport.getMessage(), t.getClass().getSimpleName());
+                if (log) {
+                    LOG.warn("Upstream call failed: {} ({})", transport.getMessage(), t.getClass().getSimpleName());
+                }
                 return transport;
             }
         }
-        // a bug or an environment problem: keep the details in our log, tell the client nothing internal
-        LOG.error("Unexpected failure while generating an image", failure);
+        if (log) {
+            // a bug or an environment problem: keep the details in our log, tell the client nothing internal
+            LOG.error("Unexpected failure while generating an image", failure);
+        }
         return new GatewayException(ErrorKind.INTERNAL, "Internal error", null, failure);
     }
 

@@ -20,7 +20,16 @@ public class RequestValidator implements Processor {
     @Override
     public void process(Exchange exchange) {
         GenerationRequest request = exchange.getMessage().getBody(GenerationRequest.class);
-        exchange.getMessage().setBody(validate(request));
+        if (request != null) {
+            // what the client asked for, for the access log even if refused below; never a line-breaking string
+            String size = request.size();
+            exchange.setProperty(dev.imagegateway.AccessLog.SIZE,
+                    size == null || size.matches("[0-9a-zA-Z]{0,16}") ? size : "invalid");
+            exchange.setProperty(dev.imagegateway.AccessLog.PROMPT, request.prompt());
+        }
+        GenerationRequest valid = validate(request);
+        exchange.setProperty(dev.imagegateway.AccessLog.SIZE, valid.size());
+        exchange.getMessage().setBody(valid);
     }
 
     public GenerationRequest validate(GenerationRequest request) {

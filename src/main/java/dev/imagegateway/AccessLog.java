@@ -1,0 +1,61 @@
+package dev.imagegateway;
+
+import dev.imagegateway.error.ErrorMapper;
+import dev.imagegateway.security.ApiKeyFilter;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One structured line per request, written when the request ends however it ends: request id, door, key name,
+ * size, status, latency, filename. Never a key; never the prompt unless {@code access-log.prompts=true}.
+ * The first step of each door.
+ */
+public class AccessLog implements Processor {
+
+    /** Exchange properties the pipeline fills in for this line. */
+    public static final String SIZE = "gatewaySize";
+    public static final String FILENAME = "gatewayFilename";
+    public static final String PROMPT = "gatewayPrompt";
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.imagegateway.access");
+
+    private final String door;
+    private final boolean logPrompts;
+
+    public AccessLog(String door, boolean logPrompts) {
+        this.door = door;
+        this.logPrompts = logPrompts;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        long start = System.nanoTime();
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                LOG.info("request_id={} door={} key={} size={} status={} latency_ms={} filename={}{}", done.getExchangeId(),
+                        door, value(done, ApiKeyFilter.KEY_NAME), value(done, SIZE), status(done), ms,
+                        value(done, FILENAME), logPrompts ? " prompt=\"" + value(done, PROMPT).replace("\"", "'") + "\"" : "");
+            }
+        });
+    }
+
+    private String status(Exchange done) {
+        Throwable failure = done.getException();
+        if (failure != null) {
+            var kind = ErrorMapper.classify(failure).kind();
+            return door.equals("grpc") ? kind.grpcCode().name() : Integer.toString(kind.httpStatus());
+        }
+        Integer http = done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        return door.equals("grpc") ? "OK" : Integer.toString(http == null ? 200 : http);
+    }
+
+    private static String value(Exchange exchange, String property) {
+        String value = exchange.getProperty(property, String.class);
+        return value == null || value.isEmpty() ? "-" : value;
+    }
+}
