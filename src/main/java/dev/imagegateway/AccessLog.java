@@ -1,6 +1,7 @@
 package dev.imagegateway;
 
 import dev.imagegateway.error.ErrorMapper;
+import dev.imagegateway.ops.GatewayMetrics;
 import dev.imagegateway.security.ApiKeyFilter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -24,10 +25,12 @@ public class AccessLog implements Processor {
 
     private final String door;
     private final boolean logPrompts;
+    private final GatewayMetrics metrics;
 
-    public AccessLog(String door, boolean logPrompts) {
+    public AccessLog(String door, boolean logPrompts, GatewayMetrics metrics) {
         this.door = door;
         this.logPrompts = logPrompts;
+        this.metrics = metrics;
     }
 
     @Override
@@ -36,9 +39,12 @@ public class AccessLog implements Processor {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                long ms = (System.nanoTime() - start) / 1_000_000;
+                long nanos = System.nanoTime() - start;
+                String status = status(done);
+                String key = value(done, ApiKeyFilter.KEY_NAME);
+                metrics.request(door, key, status, nanos);
                 LOG.info("request_id={} door={} key={} size={} status={} latency_ms={} filename={}{}", done.getExchangeId(),
-                        door, value(done, ApiKeyFilter.KEY_NAME), value(done, SIZE), status(done), ms,
+                        door, key, value(done, SIZE), status, nanos / 1_000_000,
                         value(done, FILENAME), logPrompts ? " prompt=\"" + value(done, PROMPT).replace("\"", "'") + "\"" : "");
             }
         });

@@ -31,7 +31,15 @@ import dev.imagegateway.security.ApiKeyFilter;
 import dev.imagegateway.security.ApiKeys;
 import dev.imagegateway.security.KeyLimiter;
 import dev.imagegateway.security.KeyRing;
+import dev.imagegateway.ops.GatewayMetrics;
+import dev.imagegateway.ops.ImageSaveMetrics;
+import dev.imagegateway.ops.ImagesFolderHealthCheck;
+import dev.imagegateway.ops.UpstreamCircuitHealthCheck;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -80,8 +88,9 @@ public class GatewayBootstrap implements CamelConfiguration {
         if (!ModelCatalog.isKnown(settings.model())) {
             LOG.warn("IMAGE_MODEL '{}' is not one we know the limits of: sizes are checked for WxH form only", settings.model());
         }
-        bindBeans(context.getRegistry(), settings, pc);
-        bindInbox(context, settings, pc);
+        GatewayMetrics metrics = bindObservability(context, settings);
+        bindBeans(context.getRegistry(), settings, pc, metrics);
+        bindInbox(context, settings, pc, metrics);
         try {
             context.addStartupListener(new GatewayStartupListener(settings));
         } catch (Exception e) {
@@ -89,7 +98,41 @@ public class GatewayBootstrap implements CamelConfiguration {
         }
     }
 
-    private static void bindBeans(Registry registry, GatewaySettings settings, PropertiesComponent pc) {
+    /**
+     * The Prometheus registry Camel's metrics and ours share, and the
+     * readiness checks behind /observe/health beside Camel's own.
+     */
+    private static GatewayMetrics bindObservability(CamelContext context, GatewaySettings settings) {
+        Registry registry = context.getRegistry();
+        // Camel's metrics service is set up before this runs and has bound its registry already
+        MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        }
+        GatewayMetrics metrics = new GatewayMetrics(meters);
+        registry.bind("gatewayMetrics", metrics);
+        registry.bind("imageSaveMetrics", new ImageSaveMetrics(metrics));
+        registry.bind("imagesFolderHealthCheck", new ImagesFolderHealthCheck(settings.imagesDir()));
+        registry.bind("upstreamCircuitHealthCheck", new UpstreamCircuitHealthCheck());
+        metrics.gauge("gateway.upstream.circuit.open", "1 while the upstream circuit breaker is open",
+                () -> "OPEN".equals(UpstreamCircuitHealthCheck.state(context)) ? 1 : 0);
+        if (settings.inboxEnabled()) {
+            Path inbox = Path.of(settings.inboxDir());
+            metrics.gauge("gateway.inbox.files.waiting", "Prompt files in the inbox not finished yet", () -> countFiles(inbox));
+        }
+        return metrics;
+    }
+
+    private static long countFiles(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> !f.getFileName().toString().startsWith(".") && Files.isRegularFile(f)).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void bindBeans(Registry registry, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics) {
         registry.bind("gatewaySettings", settings);
         String keysFile = pc.resolveProperty("api.keys-file").map(String::trim).orElse("");
         KeyRing keys = new KeyRing(ApiKeys.parse(settings.apiKeys(), settings.apiKeyGenerated() ? "generated" : "env"),
@@ -101,16 +144,16 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("imageFilenameBean", new ImageFilenameBean(settings.imagesDir()));
         registry.bind("localImageProvider", new LocalImageProvider());
         registry.bind("openAiRequestBuilder", new OpenAiRequestBuilder(settings.openAiApiKey(), settings.model()));
-        registry.bind("openAiResponseReader", new OpenAiResponseReader(settings.openAiApiKey()));
+        registry.bind("openAiResponseReader", new OpenAiResponseReader(settings.openAiApiKey(), metrics));
         registry.bind("upstreamAttemptGuard", new UpstreamAttemptGuard());
         registry.bind("upstreamRetryPolicy", new UpstreamRetryPolicy(
                 intProperty(pc, "upstream.retries"), longProperty(pc, "upstream.retry-initial-delay-ms"),
                 longProperty(pc, "upstream.retry-max-delay-ms"), longProperty(pc, "upstream.retry-after-max-ms"),
-                longProperty(pc, "upstream.retry-min-attempt-ms")));
+                longProperty(pc, "upstream.retry-min-attempt-ms"), metrics));
         registry.bind("circuitBreakerRejection", new CircuitBreakerRejection(longProperty(pc, "circuit.open-seconds")));
         boolean logPrompts = Boolean.parseBoolean(pc.resolveProperty("access-log.prompts").orElse("false"));
-        registry.bind("grpcAccessLog", new AccessLog("grpc", logPrompts));
-        registry.bind("restAccessLog", new AccessLog("rest", logPrompts));
+        registry.bind("grpcAccessLog", new AccessLog("grpc", logPrompts, metrics));
+        registry.bind("restAccessLog", new AccessLog("rest", logPrompts, metrics));
         // gRPC door; camel-grpc picks up every ServerInterceptor bean by itself
         registry.bind("grpcRequestReader", new GrpcRequestReader());
         registry.bind("grpcResponseWriter", new GrpcResponseWriter());
@@ -124,10 +167,10 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(intProperty(pc, "http.worker-threads")));
     }
 
-    private static void bindInbox(CamelContext context, GatewaySettings settings, PropertiesComponent pc) {
+    private static void bindInbox(CamelContext context, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics) {
         Path inbox = Path.of(settings.inboxEnabled() ? settings.inboxDir() : "inbox");
         Registry registry = context.getRegistry();
-        InboxLineRecorder recorder = new InboxLineRecorder(settings.imagesDir());
+        InboxLineRecorder recorder = new InboxLineRecorder(settings.imagesDir(), metrics);
         registry.bind("inboxBatchStarter", new InboxBatchStarter(inbox));
         registry.bind("inboxLineReader", new InboxLineReader(recorder,
                 registry.lookupByNameAndType("imageFilenameBean", ImageFilenameBean.class), settings.imagesDir()));

@@ -23,9 +23,11 @@ public class InboxLineRecorder {
     private static final long SAVE_WAIT_MS = 30_000;
 
     private final Path imagesDir;
+    private final dev.imagegateway.ops.GatewayMetrics metrics;
 
-    public InboxLineRecorder(Path imagesDir) {
+    public InboxLineRecorder(Path imagesDir, dev.imagegateway.ops.GatewayMetrics metrics) {
         this.imagesDir = imagesDir;
+        this.metrics = metrics;
     }
 
     public void succeed(Exchange exchange) throws InterruptedException {
@@ -39,6 +41,7 @@ public class InboxLineRecorder {
         }
         batch.journal().recordDone(line.number(), image.filename(), duration);
         ObjectNode outcome = outcome(line).put("status", "OK").put("filename", image.filename()).put("duration_ms", duration);
+        metrics.inboxLine("OK");
         log(batch, line, batch.record(line, outcome, false), image.filename());
     }
 
@@ -53,6 +56,7 @@ public class InboxLineRecorder {
         long duration = System.currentTimeMillis() - exchange.getProperty(InboxLineReader.STARTED, Long.class);
         ObjectNode outcome = outcome(line).put("status", error.kind().grpcCode().name())
                 .put("http_status", error.kind().httpStatus()).put("error", error.getMessage()).put("duration_ms", duration);
+        metrics.inboxLine(error.kind().grpcCode().name());
         log(batch, line, batch.record(line, outcome, true), "failed: " + error.kind().grpcCode() + " - " + error.getMessage());
     }
 

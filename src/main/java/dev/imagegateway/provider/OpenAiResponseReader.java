@@ -41,9 +41,15 @@ public class OpenAiResponseReader {
     private static final long MAX_RETRY_AFTER_SECONDS = 3600;
 
     private final String apiKey;
+    private final dev.imagegateway.ops.GatewayMetrics metrics;
+
+    public OpenAiResponseReader(String apiKey, dev.imagegateway.ops.GatewayMetrics metrics) {
+        this.apiKey = apiKey;
+        this.metrics = metrics;
+    }
 
     public OpenAiResponseReader(String apiKey) {
-        this.apiKey = apiKey;
+        this(apiKey, dev.imagegateway.ops.GatewayMetrics.NONE);
     }
 
     public UpstreamReply capture(Exchange exchange) throws IOException {
@@ -58,6 +64,10 @@ public class OpenAiResponseReader {
         }
         // the upstream's headers (and our Authorization) stop here
         message.removeHeaders("*");
+        Long started = exchange.getProperty(UpstreamAttemptGuard.STARTED, Long.class);
+        if (started != null) {
+            metrics.upstreamCall(status, System.nanoTime() - started);
+        }
         UpstreamReply reply = new UpstreamReply(status, body, retryAfter);
         if (status >= 500) {
             throw failure(reply);

@@ -13,6 +13,9 @@ import org.apache.camel.Processor;
  */
 public class UpstreamAttemptGuard implements Processor {
 
+    /** Exchange property: System.nanoTime() when this attempt began. */
+    public static final String STARTED = "gatewayAttemptStarted";
+
     @Override
     public void process(Exchange exchange) {
         AtomicBoolean cancelled = exchange.getProperty(UpstreamRetryPolicy.CANCELLED, AtomicBoolean.class);
@@ -23,6 +26,7 @@ public class UpstreamAttemptGuard implements Processor {
         if (deadline != null && System.currentTimeMillis() >= deadline) {
             throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "The client's deadline passed before the upstream answered");
         }
+        exchange.setProperty(STARTED, System.nanoTime());
         Integer attempts = exchange.getProperty(UpstreamRetryPolicy.ATTEMPTS, Integer.class);
         exchange.setProperty(UpstreamRetryPolicy.ATTEMPTS, attempts == null ? 1 : attempts + 1);
     }

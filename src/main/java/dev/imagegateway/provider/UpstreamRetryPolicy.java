@@ -37,8 +37,11 @@ public class UpstreamRetryPolicy {
     private final long maxDelayMs;
     private final long retryAfterCapMs;
     private final long minAttemptMs;
+    private final dev.imagegateway.ops.GatewayMetrics metrics;
 
-    public UpstreamRetryPolicy(int maxRetries, long initialDelayMs, long maxDelayMs, long retryAfterCapMs, long minAttemptMs) {
+    public UpstreamRetryPolicy(int maxRetries, long initialDelayMs, long maxDelayMs, long retryAfterCapMs, long minAttemptMs,
+                               dev.imagegateway.ops.GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.maxRetries = maxRetries;
         this.initialDelayMs = initialDelayMs;
         this.maxDelayMs = maxDelayMs;
@@ -66,6 +69,7 @@ public class UpstreamRetryPolicy {
         }
         LOG.warn("Upstream attempt {} failed ({}); retrying in {} ms", attempts, describe(failure), delay);
         exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
+        metrics.retry();
         return true;
     }
 

@@ -47,6 +47,12 @@ class CircuitBreakerTest extends StubbedGatewayTestSupport {
         assertTrue(rest.message().contains("stopped calling"), rest.message());
         Outcome grpc = doors().grpc("x", 5000);
         assertEquals(Status.Code.UNAVAILABLE, grpc.grpcCode());
+        // and the gateway says it is not ready, naming why
+        var health = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + httpPort() + "/observe/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, health.statusCode(), health.body());
+        assertTrue(health.body().contains("upstream-circuit"), health.body());
         assertEquals(4, upstreamCalls());
         assertTrue(savedImages().isEmpty());
 
@@ -58,6 +64,9 @@ class CircuitBreakerTest extends StubbedGatewayTestSupport {
         for (int i = 0; i < 3; i++) {
             assertEquals(Status.Code.OK, doors().grpc("x", 5000).grpcCode());
         }
+        assertEquals(200, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + httpPort() + "/observe/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
         assertEquals(4, upstreamCalls());
     }
 

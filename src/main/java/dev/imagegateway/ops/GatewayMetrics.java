@@ -1,0 +1,78 @@
+package dev.imagegateway.ops;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The gateway's own metrics, next to Camel's, in the registry that {@code /observe/metrics} exposes in Prometheus
+ * format. Labels are doors, statuses and key names, never keys or prompts.
+ */
+public class GatewayMetrics {
+
+    /** For tests and tools that have no registry to report to. */
+    public static final GatewayMetrics NONE = new GatewayMetrics(new SimpleMeterRegistry());
+
+    private final MeterRegistry registry;
+    private final Counter retries;
+    private final Counter imagesSaved;
+    private final Counter bytesSaved;
+    private final Counter saveFailures;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.retries = Counter.builder("gateway.upstream.retries").description("Upstream attempts repeated").register(registry);
+        this.imagesSaved = Counter.builder("gateway.images.saved").description("Images written to IMAGES_DIR").register(registry);
+        this.bytesSaved = Counter.builder("gateway.images.saved.bytes").description("Bytes of images written").register(registry);
+        this.saveFailures = Counter.builder("gateway.images.save.failures").description("Images that could not be saved")
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** A request ended at a door with a status (HTTP code or gRPC code), after {@code nanos}. */
+    public void request(String door, String key, String status, long nanos) {
+        Counter.builder("gateway.requests").description("Requests by door, key name and status")
+                .tags("door", door, "key", key, "status", status).register(registry).increment();
+        Timer.builder("gateway.request.duration").description("Whole call, from the door's view").tags("door", door)
+                .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** An upstream HTTP call answered with {@code status} after {@code nanos}. */
+    public void upstreamCall(int status, long nanos) {
+        Timer.builder("gateway.upstream.duration").description("Upstream calls, one per attempt")
+                .tags("status", Integer.toString(status)).publishPercentileHistogram().register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void retry() {
+        retries.increment();
+    }
+
+    public void imageSaved(long bytes) {
+        imagesSaved.increment();
+        bytesSaved.increment(bytes);
+    }
+
+    public void saveFailed() {
+        saveFailures.increment();
+    }
+
+    /** An inbox line finished with a status (OK or the error's gRPC code name). */
+    public void inboxLine(String status) {
+        Counter.builder("gateway.inbox.lines").description("Inbox lines finished, by status").tag("status", status)
+                .register(registry).increment();
+    }
+
+    /** A value read when scraped. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+}
