@@ -2,6 +2,8 @@ package dev.imagegateway;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.imagegateway.client.ClientCommand;
 import dev.imagegateway.config.GatewayBootstrap;
@@ -30,7 +32,22 @@ public class Application implements Callable<Integer> {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(PROPERTY_LOCATIONS);
         GatewayBootstrap.install(main.configure(), Path.of(".env"));
-        main.run();
+        CountDownLatch stopped = new CountDownLatch(1);
+        // a JVM ended by SIGTERM exits 143 whatever its hooks did; once Camel has shut down cleanly, exit 0 instead
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                if (stopped.await(main.configure().getShutdownTimeout() + 30L, TimeUnit.SECONDS)) {
+                    Runtime.getRuntime().halt(main.getExitCode());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gateway-exit"));
+        try {
+            main.run();
+        } finally {
+            stopped.countDown();
+        }
         return main.getExitCode();
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.imagegateway.AccessLog;
+import dev.imagegateway.grpc.GrpcDrain;
 import dev.imagegateway.grpc.GrpcRequestReader;
 import dev.imagegateway.grpc.GrpcResponseWriter;
 import dev.imagegateway.grpc.GrpcStatusInterceptor;
@@ -40,6 +41,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -91,6 +93,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         GatewayMetrics metrics = bindObservability(context, settings);
         bindBeans(context.getRegistry(), settings, pc, metrics);
         bindInbox(context, settings, pc, metrics);
+        drainGrpcOnStop(context, pc);
         try {
             context.addStartupListener(new GatewayStartupListener(settings));
         } catch (Exception e) {
@@ -122,6 +125,35 @@ public class GatewayBootstrap implements CamelConfiguration {
             metrics.gauge("gateway.inbox.files.waiting", "Prompt files in the inbox not finished yet", () -> countFiles(inbox));
         }
         return metrics;
+    }
+
+    /**
+     * Graceful shutdown, before Camel stops any route: new calls are refused at both doors, gRPC calls in flight are
+     * answered (REST ones are then waited for by Camel's own graceful shutdown, as are pending image writes).
+     */
+    private static void drainGrpcOnStop(CamelContext context, PropertiesComponent pc) {
+        long timeoutMs = longProperty(pc, "camel.main.shutdown-timeout") * 1000;
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext stopping) {
+                // no new REST request from now on (503), as none over gRPC (UNAVAILABLE); those in flight go on
+                org.apache.camel.Route rest = stopping.getRoute("rest-door");
+                if (rest != null) {
+                    org.apache.camel.support.service.ServiceHelper.suspendService(rest.getConsumer());
+                }
+                GrpcDrain drain = stopping.getRegistry().lookupByNameAndType("grpcDrain", GrpcDrain.class);
+                try {
+                    if (drain != null && drain.inFlight() > 0) {
+                        LOG.info("Shutting down: answering {} gRPC calls in flight first", drain.inFlight());
+                    }
+                    if (drain != null && !drain.drain(timeoutMs)) {
+                        LOG.warn("Shutting down with {} gRPC calls still unanswered after {} ms", drain.inFlight(), timeoutMs);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
     }
 
     private static long countFiles(Path dir) {
@@ -158,6 +190,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("grpcRequestReader", new GrpcRequestReader());
         registry.bind("grpcResponseWriter", new GrpcResponseWriter());
         registry.bind("grpcStatusInterceptor", new GrpcStatusInterceptor());
+        registry.bind("grpcDrain", new GrpcDrain());
         // REST door
         registry.bind("restMethodGuard", new RestMethodGuard());
         registry.bind("restRequestReader", new RestRequestReader());
