@@ -41,6 +41,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
@@ -82,6 +83,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         // with INBOX_DIR empty the inbox route exists but never starts (and so creates no folder)
         pc.addOverrideProperty("gateway.inbox-enabled", Boolean.toString(settings.inboxEnabled()));
         pc.addOverrideProperty("gateway.inbox-dir", settings.inboxEnabled() ? settings.inboxDir() : "inbox");
+        configureTls(context, pc);
         createDirectory(settings.imagesDir());
         removeUnfinishedWrites(settings.imagesDir());
         if (settings.inboxEnabled()) {
@@ -125,6 +127,33 @@ public class GatewayBootstrap implements CamelConfiguration {
             metrics.gauge("gateway.inbox.files.waiting", "Prompt files in the inbox not finished yet", () -> countFiles(inbox));
         }
         return metrics;
+    }
+
+    /**
+     * TLS, off unless TLS_CERT and TLS_KEY name PEM files: the HTTP server from Camel's global SSL parameters; the gRPC
+     * server through camel-grpc's TLS mode, which also requires client certificates signed by TLS_CLIENT_CA.
+     */
+    private static void configureTls(CamelContext context, PropertiesComponent pc) {
+        String cert = pc.resolveProperty("tls.cert").map(String::trim).orElse("");
+        String key = pc.resolveProperty("tls.key").map(String::trim).orElse("");
+        String clientCa = pc.resolveProperty("tls.client-ca").map(String::trim).orElse("");
+        boolean enabled = !cert.isEmpty() && !key.isEmpty();
+        if (!cert.isEmpty() != !key.isEmpty()) {
+            throw new IllegalArgumentException("TLS needs both TLS_CERT and TLS_KEY");
+        }
+        pc.addOverrideProperty("gateway.grpc-negotiation", enabled ? "TLS" : "PLAINTEXT");
+        pc.addOverrideProperty("gateway.grpc-cert", enabled ? "file:" + cert : "");
+        pc.addOverrideProperty("gateway.grpc-key", enabled ? "file:" + key : "");
+        pc.addOverrideProperty("gateway.grpc-client-ca", enabled && !clientCa.isEmpty() ? "file:" + clientCa : "");
+        if (enabled) {
+            // Camel Main has created the HTTP server (not started yet) before this runs: give it the certificate
+            MainHttpServer server = context.hasService(MainHttpServer.class);
+            if (server == null) {
+                throw new IllegalStateException("TLS_CERT is set but the HTTP server is not configured");
+            }
+            server.setSslContextParameters(PemTls.serverParameters(Path.of(cert), Path.of(key)));
+            LOG.info("TLS on: HTTPS and gRPC over TLS{}", clientCa.isEmpty() ? "" : " (gRPC clients need certificates from TLS_CLIENT_CA)");
+        }
     }
 
     /**

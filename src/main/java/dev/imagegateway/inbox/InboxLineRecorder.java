@@ -42,6 +42,7 @@ public class InboxLineRecorder {
         batch.journal().recordDone(line.number(), image.filename(), duration);
         ObjectNode outcome = outcome(line).put("status", "OK").put("filename", image.filename()).put("duration_ms", duration);
         metrics.inboxLine("OK");
+        metrics.request("inbox", "-", "OK", duration * 1_000_000);
         log(batch, line, batch.record(line, outcome, false), image.filename());
     }
 
@@ -57,6 +58,7 @@ public class InboxLineRecorder {
         ObjectNode outcome = outcome(line).put("status", error.kind().grpcCode().name())
                 .put("http_status", error.kind().httpStatus()).put("error", error.getMessage()).put("duration_ms", duration);
         metrics.inboxLine(error.kind().grpcCode().name());
+        metrics.request("inbox", "-", error.kind().grpcCode().name(), duration * 1_000_000);
         log(batch, line, batch.record(line, outcome, true), "failed: " + error.kind().grpcCode() + " - " + error.getMessage());
     }
 

@@ -54,9 +54,19 @@ class NamedKeysTest extends StubbedGatewayTestSupport {
         }
         try (Doors bob = new Doors(httpPort(), grpcPort(), "bob-secret")) {
             assertEquals(200, bob.rest("hashed key").httpStatus());
+            // bob may have one call in flight: a second one at the same time is refused
+            upstream().answer(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withFixedDelay(1000)
+                    .withBody(UpstreamStub.envelope(java.util.Base64.getEncoder().encodeToString(UpstreamStub.png(4, 4)))));
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> bob.grpc("slow", 10_000));
+            Thread.sleep(300);
+            Outcome second = bob.rest("at the same time");
+            assertEquals(429, second.httpStatus(), second.message());
+            assertTrue(second.message().contains("Concurrency limit"), second.message());
+            assertEquals(Status.Code.OK, first.get().grpcCode());
+            assertEquals(200, bob.rest("after").httpStatus(), "the slot is free again");
         }
         // the environment's keys still work, and the limits of one key are not another's
         assertEquals(200, doors().rest("env key").httpStatus());
-        assertEquals(4, upstreamCalls());
+        assertEquals(6, upstreamCalls());
     }
 }
