@@ -1,5 +1,7 @@
 package dev.imagegateway.ops;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -23,6 +25,10 @@ public class GatewayMetrics {
     private final Counter imagesSaved;
     private final Counter bytesSaved;
     private final Counter saveFailures;
+    // meters with labels, looked up once per label set rather than rebuilt on every request
+    private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final Map<Integer, Timer> upstreamTimers = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -39,17 +45,19 @@ public class GatewayMetrics {
 
     /** A request ended at a door with a status (HTTP code or gRPC code), after {@code nanos}. */
     public void request(String door, String key, String status, long nanos) {
-        Counter.builder("gateway.requests").description("Requests by door, key name and status")
-                .tags("door", door, "key", key, "status", status).register(registry).increment();
-        Timer.builder("gateway.request.duration").description("Whole call, from the door's view").tags("door", door)
-                .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        requestCounters.computeIfAbsent(door + '\u0000' + key + '\u0000' + status,
+                k -> Counter.builder("gateway.requests").description("Requests by door, key name and status")
+                        .tags("door", door, "key", key, "status", status).register(registry)).increment();
+        requestTimers.computeIfAbsent(door, d -> Timer.builder("gateway.request.duration")
+                .description("Whole call, from the door's view").tags("door", d).publishPercentileHistogram()
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** An upstream HTTP call answered with {@code status} after {@code nanos}. */
     public void upstreamCall(int status, long nanos) {
-        Timer.builder("gateway.upstream.duration").description("Upstream calls, one per attempt")
-                .tags("status", Integer.toString(status)).publishPercentileHistogram().register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        upstreamTimers.computeIfAbsent(status, st -> Timer.builder("gateway.upstream.duration")
+                .description("Upstream calls, one per attempt").tags("status", Integer.toString(st))
+                .publishPercentileHistogram().register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void retry() {

@@ -1,6 +1,5 @@
 package dev.imagegateway.provider;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -99,7 +98,7 @@ public class OpenAiResponseReader {
     }
 
     private GatewayException failure(UpstreamReply reply) {
-        return upstreamError(reply.status(), readErrorMessage(new ByteArrayInputStream(reply.body())), reply.retryAfter());
+        return upstreamError(reply.status(), readErrorMessage(reply.body()), reply.retryAfter());
     }
 
     /**
@@ -169,8 +168,8 @@ public class OpenAiResponseReader {
     }
 
     /** The {@code error.message} of an OpenAI error body, or null. */
-    private static String readErrorMessage(InputStream body) {
-        if (body == null) {
+    private static String readErrorMessage(byte[] body) {
+        if (body.length == 0) {
             return null;
         }
         try (JsonParser json = JSON.createParser(body)) {
