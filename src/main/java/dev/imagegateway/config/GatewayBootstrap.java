@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.imagegateway.AccessLog;
+import dev.imagegateway.gallery.ImageFileReader;
 import dev.imagegateway.grpc.GrpcDrain;
 import dev.imagegateway.grpc.GrpcRequestReader;
 import dev.imagegateway.grpc.GrpcResponseWriter;
@@ -15,6 +16,13 @@ import dev.imagegateway.inbox.InboxBatchStarter;
 import dev.imagegateway.inbox.InboxFileRejecter;
 import dev.imagegateway.inbox.InboxLineReader;
 import dev.imagegateway.inbox.InboxLineRecorder;
+import dev.imagegateway.openai.OpenAiDoorRequestReader;
+import dev.imagegateway.openai.OpenAiDoorResponseWriter;
+import dev.imagegateway.openai.OpenAiErrorResponder;
+import dev.imagegateway.ops.GatewayMetrics;
+import dev.imagegateway.ops.ImageSaveMetrics;
+import dev.imagegateway.ops.ImagesFolderHealthCheck;
+import dev.imagegateway.ops.UpstreamCircuitHealthCheck;
 import dev.imagegateway.pipeline.ImageFilenameBean;
 import dev.imagegateway.pipeline.ModelCatalog;
 import dev.imagegateway.pipeline.RequestValidator;
@@ -32,10 +40,7 @@ import dev.imagegateway.security.ApiKeyFilter;
 import dev.imagegateway.security.ApiKeys;
 import dev.imagegateway.security.KeyLimiter;
 import dev.imagegateway.security.KeyRing;
-import dev.imagegateway.ops.GatewayMetrics;
-import dev.imagegateway.ops.ImageSaveMetrics;
-import dev.imagegateway.ops.ImagesFolderHealthCheck;
-import dev.imagegateway.ops.UpstreamCircuitHealthCheck;
+import dev.imagegateway.security.PresentedKeyReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -166,9 +171,11 @@ public class GatewayBootstrap implements CamelConfiguration {
             @Override
             public void onContextStopping(CamelContext stopping) {
                 // no new REST request from now on (503), as none over gRPC (UNAVAILABLE); those in flight go on
-                org.apache.camel.Route rest = stopping.getRoute("rest-door");
-                if (rest != null) {
-                    org.apache.camel.support.service.ServiceHelper.suspendService(rest.getConsumer());
+                for (String door : new String[] {"rest-door", "openai-door"}) {
+                    org.apache.camel.Route route = stopping.getRoute(door);
+                    if (route != null) {
+                        org.apache.camel.support.service.ServiceHelper.suspendService(route.getConsumer());
+                    }
                 }
                 GrpcDrain drain = stopping.getRegistry().lookupByNameAndType("grpcDrain", GrpcDrain.class);
                 try {
@@ -198,8 +205,11 @@ public class GatewayBootstrap implements CamelConfiguration {
         String keysFile = pc.resolveProperty("api.keys-file").map(String::trim).orElse("");
         KeyRing keys = new KeyRing(ApiKeys.parse(settings.apiKeys(), settings.apiKeyGenerated() ? "generated" : "env"),
                 keysFile.isEmpty() ? null : Path.of(keysFile));
-        registry.bind("apiKeyFilter", new ApiKeyFilter(keys,
-                new KeyLimiter(intProperty(pc, "keys.rate-limit-per-minute"), intProperty(pc, "keys.concurrency-limit"))));
+        ApiKeyFilter apiKeyFilter = new ApiKeyFilter(keys,
+                new KeyLimiter(intProperty(pc, "keys.rate-limit-per-minute"), intProperty(pc, "keys.concurrency-limit")));
+        registry.bind("apiKeyFilter", apiKeyFilter);
+        registry.bind("apiKeyCheck", apiKeyFilter.withoutLimits());
+        registry.bind("presentedKeyReader", new PresentedKeyReader());
         // the pipeline
         registry.bind("requestValidator", new RequestValidator(settings.model()));
         registry.bind("imageFilenameBean", new ImageFilenameBean(settings.imagesDir()));
@@ -215,6 +225,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         boolean logPrompts = Boolean.parseBoolean(pc.resolveProperty("access-log.prompts").orElse("false"));
         registry.bind("grpcAccessLog", new AccessLog("grpc", logPrompts, metrics));
         registry.bind("restAccessLog", new AccessLog("rest", logPrompts, metrics));
+        registry.bind("openAiAccessLog", new AccessLog("openai", logPrompts, metrics));
+        registry.bind("imagesAccessLog", new AccessLog("images", logPrompts, metrics));
         // gRPC door; camel-grpc picks up every ServerInterceptor bean by itself
         registry.bind("grpcRequestReader", new GrpcRequestReader());
         registry.bind("grpcResponseWriter", new GrpcResponseWriter());
@@ -225,6 +237,14 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("restRequestReader", new RestRequestReader());
         registry.bind("restResponseWriter", new RestResponseWriter());
         registry.bind("restErrorResponder", new RestErrorResponder());
+        // OpenAI-compatible door, and the saved images it links to
+        boolean tls = "TLS".equals(pc.resolveProperty("gateway.grpc-negotiation").orElse(""));
+        registry.bind("openAiDoorRequestReader", new OpenAiDoorRequestReader(settings.model(),
+                pc.resolveProperty("public.base-url").map(String::trim).orElse(""), tls, settings.httpPort()));
+        registry.bind("openAiDoorResponseWriter", new OpenAiDoorResponseWriter());
+        registry.bind("openAiErrorResponder", new OpenAiErrorResponder());
+        registry.bind("readMethodGuard", new RestMethodGuard("GET"));
+        registry.bind("imageFileReader", new ImageFileReader(settings.imagesDir()));
         // Vert.x runs each request on its worker pool: its default of 20 threads would cap concurrency
         registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(intProperty(pc, "http.worker-threads")));
     }

@@ -1,6 +1,7 @@
 package dev.imagegateway.grpc;
 
 import dev.imagegateway.pipeline.GeneratedImage;
+import dev.imagegateway.pipeline.GeneratedImages;
 import imagegeneration.ImageResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -10,7 +11,7 @@ public class GrpcResponseWriter implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        GeneratedImage image = exchange.getMessage().getBody(GeneratedImage.class);
+        GeneratedImage image = exchange.getMessage().getBody(GeneratedImages.class).first();
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setBody(ImageResponse.newBuilder()
                 .setImageBytes(image.base64ByteString())

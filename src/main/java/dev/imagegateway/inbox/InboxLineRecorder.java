@@ -9,6 +9,7 @@ import dev.imagegateway.error.ErrorKind;
 import dev.imagegateway.error.ErrorMapper;
 import dev.imagegateway.error.GatewayException;
 import dev.imagegateway.pipeline.GeneratedImage;
+import dev.imagegateway.pipeline.GeneratedImages;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,7 @@ public class InboxLineRecorder {
     public void succeed(Exchange exchange) throws InterruptedException {
         Batch batch = exchange.getProperty(Batch.PROPERTY, Batch.class);
         BatchLine line = exchange.getProperty(InboxLineReader.LINE, BatchLine.class);
-        GeneratedImage image = exchange.getMessage().getBody(GeneratedImage.class);
+        GeneratedImage image = exchange.getMessage().getBody(GeneratedImages.class).first();
         long duration = System.currentTimeMillis() - exchange.getProperty(InboxLineReader.STARTED, Long.class);
         if (!awaitSaved(image.filename())) {
             failWith(exchange, new GatewayException(ErrorKind.INTERNAL, "The image could not be saved"));

@@ -21,19 +21,22 @@ public final class GeneratedImage {
     private final int base64Length;
     private final ImageFormat format;
     private final String filename;
+    private final String revisedPrompt;
 
-    private GeneratedImage(byte[] bytes, byte[] base64, int base64Offset, int base64Length, ImageFormat format, String filename) {
+    private GeneratedImage(byte[] bytes, byte[] base64, int base64Offset, int base64Length, ImageFormat format, String filename,
+                           String revisedPrompt) {
         this.bytes = bytes;
         this.base64 = base64;
         this.base64Offset = base64Offset;
         this.base64Length = base64Length;
         this.format = format;
         this.filename = filename;
+        this.revisedPrompt = revisedPrompt;
     }
 
     /** An image and its base64 text, given as ASCII bytes {@code base64[offset, offset + length)}. */
     public static GeneratedImage of(byte[] bytes, byte[] base64, int offset, int length) {
-        return new GeneratedImage(bytes, base64, offset, length, null, null);
+        return new GeneratedImage(bytes, base64, offset, length, null, null, null);
     }
 
     public static GeneratedImage of(byte[] bytes, String base64) {
@@ -42,7 +45,17 @@ public final class GeneratedImage {
     }
 
     public GeneratedImage named(ImageFormat detected, String name) {
-        return new GeneratedImage(bytes, base64, base64Offset, base64Length, detected, name);
+        return new GeneratedImage(bytes, base64, base64Offset, base64Length, detected, name, revisedPrompt);
+    }
+
+    /** The same image with the prompt the model says it actually drew (dall-e-3 rewrites prompts). */
+    public GeneratedImage withRevisedPrompt(String revised) {
+        return new GeneratedImage(bytes, base64, base64Offset, base64Length, format, filename, revised);
+    }
+
+    /** The prompt as the model revised it, or null when it did not say. */
+    public String revisedPrompt() {
+        return revisedPrompt;
     }
 
     public byte[] bytes() {

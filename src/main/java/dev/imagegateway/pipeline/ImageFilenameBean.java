@@ -43,11 +43,20 @@ public class ImageFilenameBean {
     }
 
     /**
-     * Detects the format and gives the image its file name; bytes of no known format are an upstream failure.
+     * Detects the format of each image and gives it its file name; bytes of no known format are an upstream failure.
      * A caller that must know the name before the image exists (the inbox journals it, to survive a crash) reserves
-     * a stem with {@link #nextStem()} and passes it in the exchange property {@value #STEM}.
+     * a stem with {@link #nextStem()} and passes it in the exchange property {@value #STEM}; it names the first image.
      */
-    public GeneratedImage assign(GeneratedImage image, @ExchangeProperty(STEM) String stem) {
+    public GeneratedImages assign(GeneratedImages images, @ExchangeProperty(STEM) String stem) {
+        java.util.List<GeneratedImage> named = new java.util.ArrayList<>(images.size());
+        for (GeneratedImage image : images) {
+            named.add(name(image, named.isEmpty() ? stem : null));
+        }
+        return new GeneratedImages(named);
+    }
+
+    /** Names one image, from the stem when one is given. */
+    public GeneratedImage name(GeneratedImage image, String stem) {
         ImageFormat format = ImageFormat.detect(image.bytes());
         if (format == null) {
             throw new GatewayException(ErrorKind.UPSTREAM_BAD_RESPONSE, "Upstream returned data that is not a known image format");

@@ -22,6 +22,7 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 
 import dev.imagegateway.pipeline.GeneratedImage;
+import dev.imagegateway.pipeline.GeneratedImages;
 import dev.imagegateway.pipeline.GenerationRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +38,16 @@ public class LocalImageProvider {
 
     private volatile boolean textUnavailable;
 
-    public GeneratedImage generate(GenerationRequest request) {
+    /** The request's {@code n} images: the first is the prompt's own picture, each further one a variation. */
+    public GeneratedImages generate(GenerationRequest request) {
         int[] wh = dimensions(request.size());
-        byte[] png = render(request.prompt(), wh[0], wh[1]);
-        byte[] base64 = Base64.getEncoder().encode(png);
-        return GeneratedImage.of(png, base64, 0, base64.length);
+        List<GeneratedImage> images = new ArrayList<>(request.count());
+        for (int variation = 0; variation < request.count(); variation++) {
+            byte[] png = render(request.prompt(), wh[0], wh[1], variation);
+            byte[] base64 = Base64.getEncoder().encode(png);
+            images.add(GeneratedImage.of(png, base64, 0, base64.length));
+        }
+        return new GeneratedImages(images);
     }
 
     static int[] dimensions(String size) {
@@ -57,7 +63,11 @@ public class LocalImageProvider {
     }
 
     byte[] render(String prompt, int width, int height) {
-        SplittableRandom random = new SplittableRandom(seed(prompt, width, height));
+        return render(prompt, width, height, 0);
+    }
+
+    byte[] render(String prompt, int width, int height, int variation) {
+        SplittableRandom random = new SplittableRandom(seed(prompt, width, height, variation));
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -147,10 +157,10 @@ public class LocalImageProvider {
         return shown;
     }
 
-    private static long seed(String prompt, int width, int height) {
+    private static long seed(String prompt, int width, int height, int variation) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((prompt + "|" + width + "x" + height).getBytes(StandardCharsets.UTF_8));
+            String key = prompt + "|" + width + "x" + height + (variation == 0 ? "" : "|" + variation);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             long seed = 0;
             for (int i = 0; i < 8; i++) {
                 seed = (seed << 8) | (digest[i] & 0xFF);

@@ -42,14 +42,19 @@ public class OpenAiRequestBuilder implements Processor {
     }
 
     byte[] body(GenerationRequest request) {
+        String model = request.model() != null ? request.model() : this.model;
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.prompt().length());
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("model", model);
             json.writeStringField("prompt", request.prompt());
-            json.writeNumberField("n", 1);
+            json.writeNumberField("n", request.count());
             json.writeStringField("size", request.size());
-            // gpt-image models always answer base64 and reject the parameter
+            optional(json, "quality", request.quality());
+            optional(json, "style", request.style());
+            optional(json, "user", request.user());
+            // the gateway always takes the image itself (to save it); gpt-image models always answer base64 and
+            // reject the parameter
             if (!model.startsWith("gpt-image")) {
                 json.writeStringField("response_format", "b64_json");
             }
@@ -58,5 +63,11 @@ public class OpenAiRequestBuilder implements Processor {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static void optional(JsonGenerator json, String field, String value) throws IOException {
+        if (value != null) {
+            json.writeStringField(field, value);
+        }
     }
 }

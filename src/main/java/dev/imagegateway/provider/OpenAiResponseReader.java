@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -16,6 +18,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.imagegateway.error.ErrorKind;
 import dev.imagegateway.error.GatewayException;
 import dev.imagegateway.pipeline.GeneratedImage;
+import dev.imagegateway.pipeline.GeneratedImages;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the upstream's answer in two steps. {@link #capture} runs inside the circuit breaker: it takes the reply
  * off the connection and fails only when the upstream itself is unwell (5xx), the outcomes the breaker should
- * count. {@link #toImage} runs after it: on 200 the first image of {@code data}, decoded from base64 once; on any
+ * count. {@link #toImages} runs after it: on 200 the images of {@code data}, each decoded from base64 once; on any
  * other status a {@link GatewayException} with the upstream's message (never our key) and the contract's status.
  */
 public class OpenAiResponseReader {
@@ -74,11 +77,11 @@ public class OpenAiResponseReader {
         return reply;
     }
 
-    public GeneratedImage toImage(UpstreamReply reply) throws IOException {
+    public GeneratedImages toImages(UpstreamReply reply) throws IOException {
         if (reply.status() != 200) {
             throw failure(reply);
         }
-        return readImage(reply.body());
+        return readImages(reply.body());
     }
 
     private static byte[] readFully(InputStream in, long length) throws IOException {
@@ -98,15 +101,21 @@ public class OpenAiResponseReader {
     }
 
     private GatewayException failure(UpstreamReply reply) {
-        return upstreamError(reply.status(), readErrorMessage(reply.body()), reply.retryAfter());
+        UpstreamError error = readError(reply.body());
+        return upstreamError(reply.status(), error.message(), reply.retryAfter(), error.param(), error.code());
+    }
+
+    /** The fields of an OpenAI error body that are passed on; any may be null. */
+    record UpstreamError(String message, String param, String code) {
+        static final UpstreamError NONE = new UpstreamError(null, null, null);
     }
 
     /**
-     * Finds {@code data[0].b64_json} without materialising it: the parser gives where the string starts, the
+     * Finds each {@code data[i].b64_json} without materialising it: the parser gives where the string starts, the
      * base64 alphabet has no quote or backslash, so the text is the bytes up to the next quote. It is decoded
-     * once; the client gets those same bytes back.
+     * once; the client gets those same bytes back. {@code revised_prompt} comes along when the model gave one.
      */
-    GeneratedImage readImage(byte[] body) throws IOException {
+    GeneratedImages readImages(byte[] body) throws IOException {
         if (body.length == 0) {
             throw badResponse("Upstream returned an empty body");
         }
@@ -118,7 +127,7 @@ public class OpenAiResponseReader {
                 String field = json.currentName();
                 JsonToken value = json.nextToken();
                 if ("data".equals(field) && value == JsonToken.START_ARRAY) {
-                    return firstImage(json, body);
+                    return images(json, body);
                 }
                 json.skipChildren();
             }
@@ -128,18 +137,32 @@ public class OpenAiResponseReader {
         throw badResponse(NO_IMAGE);
     }
 
-    private static GeneratedImage firstImage(JsonParser json, byte[] body) throws IOException {
-        if (json.nextToken() == JsonToken.START_OBJECT) {
+    private static GeneratedImages images(JsonParser json, byte[] body) throws IOException {
+        List<GeneratedImage> images = new ArrayList<>(1);
+        while (json.nextToken() == JsonToken.START_OBJECT) {
+            GeneratedImage image = null;
+            String revisedPrompt = null;
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String field = json.currentName();
                 JsonToken value = json.nextToken();
                 if ("b64_json".equals(field) && value == JsonToken.VALUE_STRING) {
-                    return decode(json, body);
+                    image = decode(json, body);
+                } else if ("revised_prompt".equals(field) && value == JsonToken.VALUE_STRING) {
+                    revisedPrompt = json.getText();
+                } else {
+                    json.skipChildren();
                 }
-                json.skipChildren();
             }
+            if (image == null) {
+                // an entry with a URL only, or nothing: we cannot save or return what we do not have
+                throw badResponse(NO_IMAGE);
+            }
+            images.add(image.withRevisedPrompt(revisedPrompt));
         }
-        throw badResponse(NO_IMAGE);
+        if (images.isEmpty()) {
+            throw badResponse(NO_IMAGE);
+        }
+        return new GeneratedImages(images);
     }
 
     private static GeneratedImage decode(JsonParser json, byte[] body) throws IOException {
@@ -167,46 +190,59 @@ public class OpenAiResponseReader {
         }
     }
 
-    /** The {@code error.message} of an OpenAI error body, or null. */
-    private static String readErrorMessage(byte[] body) {
+    /** The {@code error} object of an OpenAI error body: message, param and code, or nothing. */
+    private static UpstreamError readError(byte[] body) {
         if (body.length == 0) {
-            return null;
+            return UpstreamError.NONE;
         }
         try (JsonParser json = JSON.createParser(body)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
-                return null;
+                return UpstreamError.NONE;
             }
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String field = json.currentName();
                 JsonToken value = json.nextToken();
                 if ("error".equals(field) && value == JsonToken.START_OBJECT) {
+                    String message = null;
+                    String param = null;
+                    String code = null;
                     while (json.nextToken() == JsonToken.FIELD_NAME) {
                         String inner = json.currentName();
                         JsonToken innerValue = json.nextToken();
-                        if ("message".equals(inner) && innerValue == JsonToken.VALUE_STRING) {
-                            return json.getText();
+                        if (innerValue != JsonToken.VALUE_STRING) {
+                            json.skipChildren();
+                        } else if ("message".equals(inner)) {
+                            message = json.getText();
+                        } else if ("param".equals(inner)) {
+                            param = json.getText();
+                        } else if ("code".equals(inner)) {
+                            code = json.getText();
                         }
-                        json.skipChildren();
                     }
-                    return null;
+                    return new UpstreamError(message, param, code);
                 }
                 json.skipChildren();
             }
         } catch (IOException e) {
             // an error body that is not JSON: the status alone tells the story
         }
-        return null;
+        return UpstreamError.NONE;
     }
 
     GatewayException upstreamError(int status, String upstreamMessage, String retryAfter) {
+        return upstreamError(status, upstreamMessage, retryAfter, null, null);
+    }
+
+    GatewayException upstreamError(int status, String upstreamMessage, String retryAfter, String param, String code) {
         String detail = sanitize(upstreamMessage);
         if (status == 429) {
             return new GatewayException(ErrorKind.RATE_LIMITED,
                     detail != null ? detail : "Upstream rate limit reached", retryAfterSeconds(retryAfter), null, status);
         }
         if (status == 400) {
-            return new GatewayException(ErrorKind.INVALID_ARGUMENT,
-                    detail != null ? detail : "Upstream rejected the request", null, null, status);
+            // the upstream's verdict on the request itself (a safety rejection above all): its param and code go along
+            return new GatewayException(ErrorKind.INVALID_ARGUMENT, detail != null ? detail : "Upstream rejected the request",
+                    null, null, status, token(param), token(code));
         }
         if (status == 401 || status == 403) {
             LOG.error("Configuration error: the upstream refused the gateway's OpenAI credentials (HTTP {}). Check OPENAI_API_KEY.", status);
@@ -228,6 +264,11 @@ public class OpenAiResponseReader {
         }
         clean = KEY_LIKE.matcher(clean).replaceAll("sk-***");
         return clean.length() > 1000 ? clean.substring(0, 1000) + "..." : clean;
+    }
+
+    /** A short identifier from the upstream (a field name, an error code), or null for anything else. */
+    private static String token(String value) {
+        return value != null && value.matches("[A-Za-z0-9_.\\-\\[\\]]{1,64}") ? value : null;
     }
 
     /** Retry-After as seconds or an HTTP date, capped; null when absent or unreadable. */

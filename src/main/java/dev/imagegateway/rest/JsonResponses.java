@@ -11,14 +11,14 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /** Writes a flat JSON object of string fields as the HTTP reply, with nothing of the request echoed back. */
-final class JsonResponses {
+public final class JsonResponses {
 
     private static final JsonFactory JSON = new JsonFactory();
 
     private JsonResponses() {
     }
 
-    static void reply(Exchange exchange, int status, String... namesAndValues) {
+    public static void reply(Exchange exchange, int status, String... namesAndValues) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -36,7 +36,7 @@ final class JsonResponses {
      * Replies with a JSON body already written. A Vert.x buffer goes out as it is; platform-http would turn a
      * byte[] into a stream and copy it out in small chunks.
      */
-    static void replyRaw(Exchange exchange, int status, Buffer json) {
+    public static void replyRaw(Exchange exchange, int status, Buffer json) {
         Message message = exchange.getMessage();
         // every request header (X-API-KEY above all) and every Camel header would otherwise go back to the client
         message.removeHeaders("*");

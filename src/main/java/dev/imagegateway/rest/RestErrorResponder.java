@@ -18,7 +18,7 @@ public class RestErrorResponder implements Processor {
             exchange.getMessage().setHeader("Retry-After", Long.toString(error.retryAfterSeconds()));
         }
         if (error.kind() == ErrorKind.METHOD_NOT_ALLOWED) {
-            exchange.getMessage().setHeader("Allow", "POST");
+            exchange.getMessage().setHeader("Allow", RestMethodGuard.allowed(exchange));
         }
     }
 }

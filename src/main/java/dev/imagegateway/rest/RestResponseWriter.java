@@ -3,6 +3,7 @@ package dev.imagegateway.rest;
 import java.nio.charset.StandardCharsets;
 
 import dev.imagegateway.pipeline.GeneratedImage;
+import dev.imagegateway.pipeline.GeneratedImages;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
@@ -20,7 +21,7 @@ public class RestResponseWriter implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        GeneratedImage image = exchange.getMessage().getBody(GeneratedImage.class);
+        GeneratedImage image = exchange.getMessage().getBody(GeneratedImages.class).first();
         byte[] tail = ("\",\"filename\":\"" + image.filename() + "\"}").getBytes(StandardCharsets.US_ASCII);
         Buffer body = Buffer.buffer(Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(IMAGE), image.base64ByteBuf(),
                 Unpooled.wrappedBuffer(tail)));

@@ -23,6 +23,14 @@ public class ApiKeyFilter implements Processor {
         this.limiter = limiter;
     }
 
+    /**
+     * The same check without the key's limits: for reading what the key already generated (image files, the
+     * gallery), which spends nothing upstream and must not use up the key's generation allowance.
+     */
+    public ApiKeyFilter withoutLimits() {
+        return new ApiKeyFilter(keys, null);
+    }
+
     public ApiKeyFilter(ApiKeys keys) {
         this(new KeyRing(keys, null), new KeyLimiter(0, 0));
     }
@@ -35,6 +43,8 @@ public class ApiKeyFilter implements Processor {
         ApiKeys.Entry key = keys.keys().match(presented)
                 .orElseThrow(() -> new GatewayException(ErrorKind.UNAUTHENTICATED, "Invalid API key"));
         exchange.setProperty(KEY_NAME, key.name());
-        limiter.acquire(key, exchange);
+        if (limiter != null) {
+            limiter.acquire(key, exchange);
+        }
     }
 }

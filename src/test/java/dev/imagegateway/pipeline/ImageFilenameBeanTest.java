@@ -78,7 +78,7 @@ class ImageFilenameBeanTest {
     @Test
     void assignNamesTheImageAfterItsBytes() {
         byte[] jpeg = bytes(0xFF, 0xD8, 0xFF, 0xDB);
-        GeneratedImage named = new ImageFilenameBean(dir).assign(GeneratedImage.of(jpeg, "base64"), null);
+        GeneratedImage named = new ImageFilenameBean(dir).name(GeneratedImage.of(jpeg, "base64"), null);
         assertEquals(ImageFormat.JPEG, named.format());
         assertTrue(named.filename().endsWith(".jpg"));
         assertEquals("base64", named.base64());
@@ -87,7 +87,7 @@ class ImageFilenameBeanTest {
     @Test
     void bytesOfNoKnownFormatAreAnUpstreamFailure() {
         GatewayException e = assertThrows(GatewayException.class,
-                () -> new ImageFilenameBean(dir).assign(GeneratedImage.of("text".getBytes(), "dGV4dA=="), null));
+                () -> new ImageFilenameBean(dir).name(GeneratedImage.of("text".getBytes(), "dGV4dA=="), null));
         assertEquals(ErrorKind.UPSTREAM_BAD_RESPONSE, e.kind());
     }
 
@@ -132,7 +132,7 @@ class ImageFilenameBeanTest {
         ImageFilenameBean bean = new ImageFilenameBean(dir, FIXED, 5);
         String stem = bean.nextStem();
         assertTrue(stem.matches("1704115200_[0-9a-f]{12}"), stem);
-        GeneratedImage named = bean.assign(GeneratedImage.of(ascii("GIF89a", 10), "R0lG"), stem);
+        GeneratedImage named = bean.name(GeneratedImage.of(ascii("GIF89a", 10), "R0lG"), stem);
         assertEquals(stem + ".gif", named.filename());
         // a stem taken by a file of any format is not handed out again
         Files.writeString(dir.resolve(new ImageFilenameBean(dir, FIXED, 6).nextStem() + ".webp"), "x");
@@ -148,5 +148,16 @@ class ImageFilenameBeanTest {
         String next = new ImageFilenameBean(dir, FIXED, 99).nextName(ImageFormat.PNG);
         assertFalse(next.equals(taken));
         assertEquals("existing", Files.readString(dir.resolve(taken)));
+    }
+
+    @Test
+    void assignNamesEveryImageOfAGenerationAndTheStemGoesToTheFirst() {
+        byte[] png = bytes(0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A);
+        byte[] gif = ascii("GIF89a", 10);
+        GeneratedImages named = new ImageFilenameBean(dir).assign(
+                GeneratedImages.of(GeneratedImage.of(png, "iVBO"), GeneratedImage.of(gif, "R0lG")), "1700000000_00000000abcd");
+        assertEquals("1700000000_00000000abcd.png", named.first().filename());
+        assertTrue(named.list().get(1).filename().matches("\\d{10}_[0-9a-f]{12}\\.gif"), named.list().get(1).filename());
+        assertEquals("1700000000_00000000abcd.png," + named.list().get(1).filename(), named.filenames());
     }
 }

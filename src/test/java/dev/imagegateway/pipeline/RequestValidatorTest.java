@@ -68,4 +68,60 @@ class RequestValidatorTest {
         assertTrue(message.length() < 200, message);
         assertTrue(message.chars().allMatch(c -> c >= 0x20 && c < 0x7F), message);
     }
+
+    private static GenerationRequest openAi(String model, Integer n, String quality, String style, String user) {
+        return new GenerationRequest("x", null, "test", model, n, quality, style, user);
+    }
+
+    @Test
+    void fillsInTheConfiguredModelAndOneImage() {
+        GenerationRequest valid = new RequestValidator("dall-e-3").validate(request("x", null));
+        assertEquals("dall-e-3", valid.model());
+        assertEquals(1, valid.n());
+        assertEquals("1024x1024", valid.size());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"dall-e-2, 10", "gpt-image-1, 10", "dall-e-3, 1", "dall-e-2, 1"})
+    void acceptsUpToTheModelsNumberOfImages(String model, int n) {
+        assertEquals(n, new RequestValidator("dall-e-3").validate(openAi(model, n, null, null, null)).n());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"dall-e-3, 2", "dall-e-2, 11", "dall-e-2, 0", "gpt-image-1, -1"})
+    void refusesOtherNumbersOfImages(String model, int n) {
+        GatewayException e = refused("dall-e-3", openAi(model, n, null, null, null));
+        assertEquals("n", e.param());
+        assertTrue(e.getMessage().contains(model), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"dall-e-3, hd, vivid", "dall-e-3, standard, natural", "gpt-image-1, high,", "dall-e-2, standard,"})
+    void acceptsEachModelsQualityAndStyle(String model, String quality, String style) {
+        GenerationRequest valid = new RequestValidator("dall-e-3").validate(openAi(model, null, quality, style, null));
+        assertEquals(quality, valid.quality());
+        assertEquals(style, valid.style());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"dall-e-3, high,, quality", "gpt-image-1, hd,, quality", "dall-e-2,, vivid, style",
+        "gpt-image-1,, natural, style", "dall-e-3,, bright, style"})
+    void refusesQualityAndStyleTheModelDoesNotHave(String model, String quality, String style, String field) {
+        assertEquals(field, refused("dall-e-3", openAi(model, null, quality, style, null)).param());
+    }
+
+    @Test
+    void onlyModelsWithKnownLimitsOrTheConfiguredOneAreAccepted() {
+        GatewayException e = refused("dall-e-3", openAi("dall-e-9", null, null, null, null));
+        assertEquals("model", e.param());
+        assertTrue(e.getMessage().contains("dall-e-2, dall-e-3, gpt-image-1"), e.getMessage());
+        assertEquals("house-model", new RequestValidator("house-model").validate(openAi("house-model", 3, "ultra", null, null)).model());
+    }
+
+    @Test
+    void userMustBeShortPrintableText() {
+        assertEquals("user-1", new RequestValidator("dall-e-3").validate(openAi(null, null, null, null, "user-1")).user());
+        assertEquals("user", refused("dall-e-3", openAi(null, null, null, null, "a\nb")).param());
+        assertEquals("user", refused("dall-e-3", openAi(null, null, null, null, "u".repeat(257))).param());
+    }
 }

@@ -7,6 +7,7 @@ import java.util.Base64;
 import javax.imageio.ImageIO;
 
 import dev.imagegateway.pipeline.GeneratedImage;
+import dev.imagegateway.pipeline.GeneratedImages;
 import dev.imagegateway.pipeline.GenerationRequest;
 import dev.imagegateway.pipeline.ImageFormat;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,9 @@ class LocalImageProviderTest {
     private final LocalImageProvider provider = new LocalImageProvider();
 
     private static GeneratedImage generate(LocalImageProvider provider, String prompt, String size) {
-        return provider.generate(new GenerationRequest(prompt, size, "test"));
+        GeneratedImages images = provider.generate(new GenerationRequest(prompt, size, "test"));
+        assertEquals(1, images.size());
+        return images.first();
     }
 
     @ParameterizedTest
@@ -52,5 +55,17 @@ class LocalImageProviderTest {
     void veryLongPromptsStillRender() throws Exception {
         GeneratedImage image = generate(provider, "word ".repeat(5000), "256x256");
         assertEquals(256, ImageIO.read(new ByteArrayInputStream(image.bytes())).getWidth());
+    }
+
+    @Test
+    void nImagesAreNDifferentPicturesOfThePrompt() {
+        GeneratedImages images = provider.generate(new GenerationRequest("a cat", "256x256", "test", "dall-e-2", 3, null, null, null));
+        assertEquals(3, images.size());
+        assertArrayEquals(generate(provider, "a cat", "256x256").bytes(), images.list().get(0).bytes());
+        assertFalse(java.util.Arrays.equals(images.list().get(0).bytes(), images.list().get(1).bytes()));
+        assertFalse(java.util.Arrays.equals(images.list().get(1).bytes(), images.list().get(2).bytes()));
+        for (GeneratedImage image : images) {
+            assertEquals(ImageFormat.PNG, ImageFormat.detect(image.bytes()));
+        }
     }
 }

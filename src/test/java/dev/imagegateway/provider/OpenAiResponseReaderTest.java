@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import dev.imagegateway.error.ErrorKind;
 import dev.imagegateway.error.GatewayException;
 import dev.imagegateway.pipeline.GeneratedImage;
+import dev.imagegateway.pipeline.GeneratedImages;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -23,15 +24,41 @@ class OpenAiResponseReaderTest {
     private final OpenAiResponseReader reader = new OpenAiResponseReader(KEY);
 
     private GeneratedImage read(String json) throws Exception {
-        return reader.readImage(json.getBytes(StandardCharsets.UTF_8));
+        return readAll(json).first();
+    }
+
+    private GeneratedImages readAll(String json) throws Exception {
+        return reader.readImages(json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
-    void readsTheFirstImageWhereverTheFieldsAre() throws Exception {
-        GeneratedImage image = read("{\"created\":1,\"extra\":{\"a\":[1,2]},\"data\":[{\"revised_prompt\":\"p\","
+    void readsEveryImageWhereverTheFieldsAre() throws Exception {
+        GeneratedImages images = readAll("{\"created\":1,\"extra\":{\"a\":[1,2]},\"data\":[{\"revised_prompt\":\"p\","
                 + "\"nested\":{\"x\":1},\"b64_json\":\"AQID\"},{\"b64_json\":\"BAUG\"}]}");
-        assertArrayEquals(new byte[] {1, 2, 3}, image.bytes());
-        assertEquals("AQID", image.base64(), "the upstream's text is passed on as it came");
+        assertEquals(2, images.size());
+        GeneratedImage first = images.first();
+        assertArrayEquals(new byte[] {1, 2, 3}, first.bytes());
+        assertEquals("AQID", first.base64(), "the upstream's text is passed on as it came");
+        assertEquals("p", first.revisedPrompt());
+        assertArrayEquals(new byte[] {4, 5, 6}, images.list().get(1).bytes());
+        assertNull(images.list().get(1).revisedPrompt());
+    }
+
+    @Test
+    void anEntryWithoutImageDataSpoilsTheReply() {
+        GatewayException e = assertThrows(GatewayException.class,
+                () -> readAll("{\"data\":[{\"b64_json\":\"AQID\"},{\"url\":\"http://x\"}]}"));
+        assertEquals(ErrorKind.UPSTREAM_BAD_RESPONSE, e.kind());
+    }
+
+    @Test
+    void aRejectionKeepsTheUpstreamsParamAndCode() {
+        GatewayException e = reader.upstreamError(400, "Your request was rejected by the safety system", null,
+                "prompt", "content_policy_violation");
+        assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
+        assertEquals("content_policy_violation", e.code());
+        assertEquals("prompt", e.param());
+        assertNull(reader.upstreamError(400, "x", null, "a b", "<script>").code(), "only identifiers are passed on");
     }
 
     @Test

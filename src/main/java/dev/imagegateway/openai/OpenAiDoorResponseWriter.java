@@ -1,0 +1,67 @@
+package dev.imagegateway.openai;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.imagegateway.pipeline.GeneratedImage;
+import dev.imagegateway.pipeline.GeneratedImages;
+import dev.imagegateway.rest.JsonResponses;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * OpenAI-compatible door, outbound: {@code {"created": epoch, "data": [{"b64_json" | "url", "revised_prompt"}]}}.
+ * With {@code url}, each points to the gateway's own {@code GET /images/{filename}}, where the image was saved. The
+ * base64 goes out as the upstream's own bytes, wrapped, not copied (as in the REST door).
+ */
+public class OpenAiDoorResponseWriter implements Processor {
+
+    private final Clock clock;
+
+    public OpenAiDoorResponseWriter(Clock clock) {
+        this.clock = clock;
+    }
+
+    public OpenAiDoorResponseWriter() {
+        this(Clock.systemUTC());
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        GeneratedImages images = exchange.getMessage().getBody(GeneratedImages.class);
+        boolean urls = OpenAiDoorRequestReader.URL.equals(exchange.getProperty(OpenAiDoorRequestReader.RESPONSE_FORMAT, String.class));
+        String base = exchange.getProperty(OpenAiDoorRequestReader.IMAGES_BASE_URL, String.class);
+        CompositeByteBuf body = Unpooled.compositeBuffer(2 + 3 * images.size());
+        append(body, "{\"created\":" + clock.instant().getEpochSecond() + ",\"data\":[");
+        boolean first = true;
+        for (GeneratedImage image : images) {
+            append(body, first ? "{" : ",{");
+            first = false;
+            if (urls) {
+                append(body, "\"url\":" + quote(base + image.filename()));
+            } else {
+                append(body, "\"b64_json\":\"");
+                body.addComponent(true, image.base64ByteBuf());
+                append(body, "\"");
+            }
+            if (image.revisedPrompt() != null) {
+                append(body, ",\"revised_prompt\":" + quote(image.revisedPrompt()));
+            }
+            append(body, "}");
+        }
+        append(body, "]}");
+        JsonResponses.replyRaw(exchange, 200, Buffer.buffer(body));
+    }
+
+    private static void append(CompositeByteBuf body, String json) {
+        body.addComponent(true, Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String quote(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+}

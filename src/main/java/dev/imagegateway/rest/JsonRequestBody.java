@@ -1,0 +1,71 @@
+package dev.imagegateway.rest;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagegateway.error.ErrorKind;
+import dev.imagegateway.error.GatewayException;
+import org.apache.camel.Exchange;
+
+/**
+ * Reads the JSON object an HTTP door received. Everything the client got wrong is a 400 naming the field (or 415 for
+ * a body that is not JSON at all), never a 500.
+ */
+public final class JsonRequestBody {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonRequestBody() {
+    }
+
+    /** The request body as a JSON object. */
+    public static JsonNode object(Exchange exchange) {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        // a form post would reach us already decoded into a Map: refuse it rather than guess
+        if (contentType != null && !contentType.toLowerCase().contains("json")) {
+            throw new GatewayException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+        }
+        return object(exchange.getMessage().getBody(byte[].class));
+    }
+
+    static JsonNode object(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw GatewayException.invalid(null, "Request body must be a JSON object with a 'prompt'");
+        }
+        JsonNode json;
+        try {
+            json = MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw GatewayException.invalid(null, "Request body is not valid JSON");
+        }
+        if (json == null || !json.isObject()) {
+            throw GatewayException.invalid(null, "Request body must be a JSON object");
+        }
+        return json;
+    }
+
+    /** A string field; absent or null is null. */
+    public static String text(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw GatewayException.invalid(field, "Field '" + field + "' must be a string");
+        }
+        return value.textValue();
+    }
+
+    /** A whole-number field; absent or null is null. */
+    public static Integer integer(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw GatewayException.invalid(field, "Field '" + field + "' must be a whole number");
+        }
+        return value.intValue();
+    }
+}

@@ -1,0 +1,273 @@
+package dev.imagegateway.routes;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.InternalServerException;
+import com.openai.errors.RateLimitException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.images.Image;
+import com.openai.models.images.ImageGenerateParams;
+import com.openai.models.images.ImageModel;
+import com.openai.models.images.ImagesResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The OpenAI-compatible door driven by OpenAI's own Java SDK, pointed at the gateway as its base URL with a gateway
+ * key, in front of a stub upstream.
+ */
+class OpenAiDoorTest extends StubbedGatewayTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private OpenAIClient sdk;
+
+    @Override
+    protected void upstreamSettings(Properties p) {
+        p.setProperty("image.model", "dall-e-3");
+        p.setProperty("upstream.retries", "0");
+    }
+
+    private OpenAIClient sdk() {
+        if (sdk == null) {
+            sdk = client(KEY);
+        }
+        return sdk;
+    }
+
+    private OpenAIClient client(String key) {
+        // no SDK retries: each test counts the calls that reach the gateway's upstream
+        return OpenAIOkHttpClient.builder().apiKey(key).baseUrl("http://localhost:" + httpPort() + "/v1").maxRetries(0).build();
+    }
+
+    @AfterAll
+    void closeSdk() {
+        if (sdk != null) {
+            sdk.close();
+        }
+    }
+
+    private JsonNode upstreamRequest() throws Exception {
+        List<LoggedRequest> calls = upstream().server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH)));
+        assertEquals(1, calls.size());
+        assertEquals("Bearer " + UpstreamStub.OPENAI_KEY, calls.get(0).getHeader("Authorization"),
+                "the upstream sees the gateway's OpenAI key, never the client's gateway key");
+        return JSON.readTree(calls.get(0).getBodyAsString());
+    }
+
+    @Test
+    void b64JsonReturnsAndSavesTheImage() throws Exception {
+        byte[] png = UpstreamStub.png(48, 32);
+        upstream().answerJson(200, "{\"created\":1,\"data\":[{\"revised_prompt\":\"A red fox, detailed\",\"b64_json\":\""
+                + Base64.getEncoder().encodeToString(png) + "\"}]}");
+
+        ImagesResponse response = sdk().images().generate(ImageGenerateParams.builder().prompt("A red fox")
+                .model(ImageModel.DALL_E_3).size(ImageGenerateParams.Size._1792X1024).quality(ImageGenerateParams.Quality.HD)
+                .style(ImageGenerateParams.Style.NATURAL).responseFormat(ImageGenerateParams.ResponseFormat.B64_JSON)
+                .user("user-42").build());
+
+        assertTrue(Math.abs(response.created() - System.currentTimeMillis() / 1000) < 60, "created is now");
+        List<Image> data = response.data().orElseThrow();
+        assertEquals(1, data.size());
+        assertArrayEquals(png, Base64.getDecoder().decode(data.get(0).b64Json().orElseThrow()));
+        assertEquals("A red fox, detailed", data.get(0).revisedPrompt().orElseThrow());
+        assertTrue(data.get(0).url().isEmpty());
+        assertEquals(1, savedImages().size());
+        assertArrayEquals(png, Files.readAllBytes(savedImages().get(0)));
+
+        JsonNode sent = upstreamRequest();
+        assertEquals("dall-e-3", sent.get("model").asText());
+        assertEquals("A red fox", sent.get("prompt").asText());
+        assertEquals(1, sent.get("n").asInt());
+        assertEquals("1792x1024", sent.get("size").asText());
+        assertEquals("hd", sent.get("quality").asText());
+        assertEquals("natural", sent.get("style").asText());
+        assertEquals("user-42", sent.get("user").asText());
+        assertEquals("b64_json", sent.get("response_format").asText(), "the gateway always takes the bytes, to save them");
+    }
+
+    @Test
+    void urlPointsToTheSavedImageWhichNeedsAKey() throws Exception {
+        byte[] png = UpstreamStub.png(20, 10);
+        upstream().answerImage(png);
+
+        ImagesResponse response = sdk().images().generate(ImageGenerateParams.builder().prompt("A lighthouse")
+                .responseFormat(ImageGenerateParams.ResponseFormat.URL).build());
+
+        Image image = response.data().orElseThrow().get(0);
+        assertTrue(image.b64Json().isEmpty());
+        String url = image.url().orElseThrow();
+        String filename = savedImages().get(0).getFileName().toString();
+        assertEquals("http://localhost:" + httpPort() + "/images/" + filename, url);
+
+        HttpResponse<byte[]> withKey = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, withKey.statusCode());
+        assertEquals("image/png", withKey.headers().firstValue("Content-Type").orElseThrow());
+        assertArrayEquals(png, withKey.body());
+
+        HttpResponse<String> withoutKey = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, withoutKey.statusCode());
+        assertFalse(withoutKey.body().contains("PNG"));
+    }
+
+    @Test
+    void dallE3DefaultsToUrlsAsOpenAiDoes() throws Exception {
+        upstream().answerImage(UpstreamStub.png(8, 8));
+        Image image = sdk().images().generate(ImageGenerateParams.builder().prompt("A boat").build()).data().orElseThrow().get(0);
+        assertTrue(image.url().orElseThrow().contains("/images/"));
+    }
+
+    @Test
+    void twoImagesFromAModelThatAllowsIt() throws Exception {
+        byte[] first = UpstreamStub.png(16, 16);
+        byte[] second = UpstreamStub.png(32, 32);
+        upstream().answerJson(200, "{\"created\":1,\"data\":[{\"b64_json\":\"" + Base64.getEncoder().encodeToString(first)
+                + "\"},{\"b64_json\":\"" + Base64.getEncoder().encodeToString(second) + "\"}]}");
+
+        ImagesResponse response = sdk().images().generate(ImageGenerateParams.builder().prompt("Two cats")
+                .model(ImageModel.DALL_E_2).n(2).size(ImageGenerateParams.Size._512X512)
+                .responseFormat(ImageGenerateParams.ResponseFormat.B64_JSON).build());
+
+        List<Image> data = response.data().orElseThrow();
+        assertEquals(2, data.size());
+        assertArrayEquals(first, Base64.getDecoder().decode(data.get(0).b64Json().orElseThrow()));
+        assertArrayEquals(second, Base64.getDecoder().decode(data.get(1).b64Json().orElseThrow()));
+        assertEquals(2, savedImages().size(), "each image is saved");
+        JsonNode sent = upstreamRequest();
+        assertEquals("dall-e-2", sent.get("model").asText());
+        assertEquals(2, sent.get("n").asInt(), "one upstream call for both images");
+        assertFalse(sent.has("style"));
+    }
+
+    @Test
+    void aBadKeyIsAnAuthenticationError() {
+        OpenAIClient wrong = client("not-a-gateway-key");
+        try {
+            UnauthorizedException e = assertThrows(UnauthorizedException.class,
+                    () -> wrong.images().generate(ImageGenerateParams.builder().prompt("x").build()));
+            assertEquals(401, e.statusCode());
+            assertEquals("invalid_api_key", e.code().orElseThrow());
+            assertFalse(e.getMessage().contains("not-a-gateway-key"), "the key is not echoed");
+        } finally {
+            wrong.close();
+        }
+        assertEquals(0, upstreamCalls());
+    }
+
+    @Test
+    void aBadSizeIsABadRequestNamingTheParameter() throws Exception {
+        BadRequestException e = assertThrows(BadRequestException.class, () -> sdk().images().generate(ImageGenerateParams.builder()
+                .prompt("x").model(ImageModel.DALL_E_3).size(ImageGenerateParams.Size._512X512).build()));
+        assertEquals(400, e.statusCode());
+        assertEquals("size", e.param().orElseThrow());
+        assertEquals("invalid_request_error", e.type().orElseThrow());
+        assertTrue(e.getMessage().contains("1792x1024"), e.getMessage());
+        assertEquals(0, upstreamCalls(), "refused before any upstream call");
+        assertTrue(savedImages().isEmpty());
+    }
+
+    @Test
+    void moreImagesThanTheModelMakesIsABadRequest() throws Exception {
+        BadRequestException e = assertThrows(BadRequestException.class,
+                () -> sdk().images().generate(ImageGenerateParams.builder().prompt("x").model(ImageModel.DALL_E_3).n(2).build()));
+        assertEquals("n", e.param().orElseThrow());
+        BadRequestException style = assertThrows(BadRequestException.class, () -> sdk().images().generate(ImageGenerateParams
+                .builder().prompt("x").model(ImageModel.DALL_E_2).style(ImageGenerateParams.Style.VIVID).build()));
+        assertEquals("style", style.param().orElseThrow());
+        BadRequestException model = assertThrows(BadRequestException.class,
+                () -> sdk().images().generate(ImageGenerateParams.builder().prompt("x").model("dall-e-9").build()));
+        assertEquals("model", model.param().orElseThrow());
+        assertEquals(0, upstreamCalls());
+    }
+
+    @Test
+    void anUpstreamPolicyRejectionIsABadRequestWithItsCode() throws Exception {
+        upstream().answerJson(400, "{\"error\":{\"message\":\"Your request was rejected as a result of our safety system.\","
+                + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"content_policy_violation\"}}");
+
+        BadRequestException e = assertThrows(BadRequestException.class,
+                () -> sdk().images().generate(ImageGenerateParams.builder().prompt("something disallowed").build()));
+        assertEquals(400, e.statusCode());
+        assertEquals("content_policy_violation", e.code().orElseThrow());
+        assertTrue(e.getMessage().contains("safety system"), e.getMessage());
+        awaitSavesDone();
+        assertTrue(savedImages().isEmpty());
+    }
+
+    @Test
+    void upstreamTroubleReachesTheSdkAsRateLimitAndServerErrors() {
+        upstream().answer(aResponse().withStatus(429).withHeader("Retry-After", "7")
+                .withHeader("Content-Type", "application/json").withBody(UpstreamStub.error("Rate limit reached", "rate_limit_exceeded")));
+        RateLimitException limited = assertThrows(RateLimitException.class,
+                () -> sdk().images().generate(ImageGenerateParams.builder().prompt("x").build()));
+        assertEquals("7", limited.headers().values("Retry-After").get(0));
+
+        upstream().reset();
+        upstream().answerJson(503, UpstreamStub.error("The engine is currently overloaded", null));
+        InternalServerException down = assertThrows(InternalServerException.class,
+                () -> sdk().images().generate(ImageGenerateParams.builder().prompt("x").build()));
+        assertEquals(502, down.statusCode());
+        assertEquals("server_error", down.type().orElseThrow());
+        assertFalse(down.getMessage().contains(UpstreamStub.OPENAI_KEY));
+    }
+
+    @Test
+    void requestsTheSdkWouldNotSendGetOpenAiShapedErrors() throws Exception {
+        String url = "http://localhost:" + httpPort() + "/v1/images/generations";
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\",\"background\":\"transparent\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertOpenAiError(unknown, 400, "background", "Unrecognized request argument supplied: background");
+
+        HttpResponse<String> malformed = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertOpenAiError(malformed, 400, null, "not valid JSON");
+
+        HttpResponse<String> nNotANumber = http.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-KEY", KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\",\"n\":\"two\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertOpenAiError(nNotANumber, 400, "n", "whole number");
+
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertOpenAiError(get, 405, null, "use POST");
+        assertEquals("POST", get.headers().firstValue("Allow").orElseThrow());
+        assertEquals(0, upstreamCalls());
+    }
+
+    private static void assertOpenAiError(HttpResponse<String> response, int status, String param, String messagePart) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        JsonNode error = JSON.readTree(response.body()).get("error");
+        assertTrue(error.get("message").asText().contains(messagePart), error.toString());
+        assertEquals(param, error.get("param").isNull() ? null : error.get("param").asText());
+        assertNotEquals("", error.get("type").asText());
+        assertTrue(error.has("code"));
+    }
+}
