@@ -7,12 +7,16 @@ import java.nio.file.Path;
 
 import dev.imagegateway.AccessLog;
 import dev.imagegateway.gallery.ImageFileReader;
+import dev.imagegateway.gallery.ImageGalleryLister;
+import dev.imagegateway.gallery.ImageMetadata;
 import dev.imagegateway.grpc.GrpcDrain;
 import dev.imagegateway.grpc.GrpcRequestReader;
 import dev.imagegateway.grpc.GrpcResponseWriter;
 import dev.imagegateway.grpc.GrpcStatusInterceptor;
+import dev.imagegateway.inbox.ActiveBatches;
 import dev.imagegateway.inbox.InboxBatchReporter;
 import dev.imagegateway.inbox.InboxBatchStarter;
+import dev.imagegateway.inbox.InboxBatchView;
 import dev.imagegateway.inbox.InboxFileRejecter;
 import dev.imagegateway.inbox.InboxLineReader;
 import dev.imagegateway.inbox.InboxLineRecorder;
@@ -41,6 +45,8 @@ import dev.imagegateway.security.ApiKeys;
 import dev.imagegateway.security.KeyLimiter;
 import dev.imagegateway.security.KeyRing;
 import dev.imagegateway.security.PresentedKeyReader;
+import dev.imagegateway.web.ConsoleInfo;
+import dev.imagegateway.web.WebConsoleAssets;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -226,7 +232,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("grpcAccessLog", new AccessLog("grpc", logPrompts, metrics));
         registry.bind("restAccessLog", new AccessLog("rest", logPrompts, metrics));
         registry.bind("openAiAccessLog", new AccessLog("openai", logPrompts, metrics));
-        registry.bind("imagesAccessLog", new AccessLog("images", logPrompts, metrics));
+        registry.bind("consoleAccessLog", new AccessLog("console", logPrompts, metrics));
         // gRPC door; camel-grpc picks up every ServerInterceptor bean by itself
         registry.bind("grpcRequestReader", new GrpcRequestReader());
         registry.bind("grpcResponseWriter", new GrpcResponseWriter());
@@ -245,6 +251,13 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("openAiErrorResponder", new OpenAiErrorResponder());
         registry.bind("readMethodGuard", new RestMethodGuard("GET"));
         registry.bind("imageFileReader", new ImageFileReader(settings.imagesDir()));
+        // web console: its page, the gallery and what is recorded beside each image
+        ImageMetadata metadata = new ImageMetadata(settings.imagesDir(),
+                Boolean.parseBoolean(pc.resolveProperty("images.metadata").orElse("true").trim()));
+        registry.bind("imageMetadata", metadata);
+        registry.bind("imageGalleryLister", new ImageGalleryLister(settings.imagesDir(), metadata));
+        registry.bind("webConsoleAssets", new WebConsoleAssets());
+        registry.bind("consoleInfo", new ConsoleInfo(settings));
         // Vert.x runs each request on its worker pool: its default of 20 threads would cap concurrency
         registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(intProperty(pc, "http.worker-threads")));
     }
@@ -253,12 +266,14 @@ public class GatewayBootstrap implements CamelConfiguration {
         Path inbox = Path.of(settings.inboxEnabled() ? settings.inboxDir() : "inbox");
         Registry registry = context.getRegistry();
         InboxLineRecorder recorder = new InboxLineRecorder(settings.imagesDir(), metrics);
-        registry.bind("inboxBatchStarter", new InboxBatchStarter(inbox));
+        ActiveBatches active = new ActiveBatches();
+        registry.bind("inboxBatchView", new InboxBatchView(inbox, settings.inboxEnabled(), active));
+        registry.bind("inboxBatchStarter", new InboxBatchStarter(inbox, active));
         registry.bind("inboxLineReader", new InboxLineReader(recorder,
                 registry.lookupByNameAndType("imageFilenameBean", ImageFilenameBean.class), settings.imagesDir()));
         registry.bind("inboxLineRecorder", recorder);
-        registry.bind("inboxBatchReporter", new InboxBatchReporter(inbox));
-        registry.bind("inboxFileRejecter", new InboxFileRejecter(inbox));
+        registry.bind("inboxBatchReporter", new InboxBatchReporter(inbox, active));
+        registry.bind("inboxFileRejecter", new InboxFileRejecter(inbox, active));
         // the bound on lines generated at once, across all files; Camel shuts it down with the context
         registry.bind("inboxLinePool", context.getExecutorServiceManager()
                 .newFixedThreadPool(GatewayBootstrap.class, "inbox-line", intProperty(pc, "inbox.concurrency")));

@@ -43,7 +43,7 @@ class GatewayStartupListener implements ExtendedStartupListener {
             router.route().last().handler(ctx -> jsonError(ctx, 404, "Not found"));
         }
         LOG.info("gRPC Server started on port {}", settings.grpcPort());
-        LOG.info("HTTP server started on port {} (POST /generate)", settings.httpPort());
+        LOG.info("HTTP server started on port {}: web console at /, POST /generate, POST /v1/images/generations", settings.httpPort());
         if (GatewaySettings.LOCAL.equals(settings.provider())) {
             LOG.warn("No OPENAI_API_KEY: images come from the built-in offline provider, not from OpenAI");
         }

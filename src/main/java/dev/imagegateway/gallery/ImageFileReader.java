@@ -57,6 +57,11 @@ public class ImageFileReader implements org.apache.camel.Processor {
         message.setBody(Buffer.buffer(bytes));
     }
 
+    /** Whether a name is one this reader would serve (the gallery lists only those). */
+    public static boolean isImageName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     /** The file a name stands for, or a 400 (not a name we give) or 404 (no such image). */
     Path resolve(String name) {
         if (name == null || !NAME.matcher(name).matches()) {

@@ -57,6 +57,17 @@ public final class Batch {
         return finished.incrementAndGet();
     }
 
+    /** Lines finished so far, failed ones included. */
+    public int finished() {
+        return finished.get();
+    }
+
+    public int failed() {
+        synchronized (outcomes) {
+            return failedLines.size();
+        }
+    }
+
     public List<ObjectNode> outcomes() {
         synchronized (outcomes) {
             return List.copyOf(outcomes.values());

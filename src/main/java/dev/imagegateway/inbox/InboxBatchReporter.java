@@ -27,9 +27,11 @@ public class InboxBatchReporter implements Processor {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path inboxDir;
+    private final ActiveBatches active;
 
-    public InboxBatchReporter(Path inboxDir) {
+    public InboxBatchReporter(Path inboxDir, ActiveBatches active) {
         this.inboxDir = inboxDir;
+        this.active = active;
     }
 
     @Override
@@ -59,6 +61,7 @@ public class InboxBatchReporter implements Processor {
             Files.writeString(done.resolve(doneName + suffix), retry, StandardCharsets.UTF_8);
         }
         batch.journal().delete();
+        active.ended(batch.fileName());
         LOG.info("Inbox {} done: {} of {} prompts succeeded, {} failed, in {} ms", batch.fileName(),
                 batch.total() - failed.size(), batch.total(), failed.size(), elapsed);
     }

@@ -25,9 +25,11 @@ public class InboxBatchStarter implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger("dev.imagegateway.inbox");
 
     private final Path inboxDir;
+    private final ActiveBatches active;
 
-    public InboxBatchStarter(Path inboxDir) {
+    public InboxBatchStarter(Path inboxDir, ActiveBatches active) {
         this.inboxDir = inboxDir;
+        this.active = active;
     }
 
     @Override
@@ -38,6 +40,7 @@ public class InboxBatchStarter implements Processor {
         BatchJournal journal = BatchJournal.open(inboxDir.resolve(".state").resolve(batchKey(name, content) + ".journal"));
         Batch batch = new Batch(name, lines, journal);
         exchange.setProperty(Batch.PROPERTY, batch);
+        active.started(batch);
         exchange.getMessage().setHeader(DONE_NAME, doneName(name));
         exchange.getMessage().setBody(lines);
         if (journal.doneCount() > 0) {

@@ -19,14 +19,17 @@ public class InboxFileRejecter implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger("dev.imagegateway.inbox");
 
     private final Path inboxDir;
+    private final ActiveBatches active;
 
-    public InboxFileRejecter(Path inboxDir) {
+    public InboxFileRejecter(Path inboxDir, ActiveBatches active) {
         this.inboxDir = inboxDir;
+        this.active = active;
     }
 
     @Override
     public void process(Exchange exchange) throws IOException {
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        active.ended(name);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = failure instanceof IllegalArgumentException && failure.getMessage() != null
                 ? failure.getMessage() : "The file could not be read as prompts";

@@ -40,6 +40,8 @@ public class RequestValidator implements Processor {
         }
         GenerationRequest valid = validate(request);
         exchange.setProperty(AccessLog.SIZE, valid.size());
+        // for what is recorded beside the saved images
+        exchange.setProperty(dev.imagegateway.gallery.ImageMetadata.REQUEST, valid);
         exchange.getMessage().setBody(valid);
     }
 

@@ -131,8 +131,9 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
 
     protected void clearImages() throws Exception {
         awaitSavesDone();
-        try (Stream<Path> s = Files.list(imagesDir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        // children before their folders (.meta/ holds a file per image)
+        try (Stream<Path> s = Files.walk(imagesDir)) {
+            for (Path p : s.filter(p -> !p.equals(imagesDir)).sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -1,0 +1,84 @@
+package dev.imagegateway.gallery;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagegateway.pipeline.GeneratedImage;
+import dev.imagegateway.pipeline.GenerationRequest;
+import dev.imagegateway.security.ApiKeyFilter;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an image was made from, kept beside it as {@code IMAGES_DIR/.meta/<filename>.json} (prompt, revised prompt,
+ * model, size, door, key name; never a key), so the gallery can show it and give the image its alt text. The image
+ * file itself stays the upstream's bytes, untouched. Off with {@code images.metadata=false}.
+ */
+public class ImageMetadata {
+
+    /** Exchange property with the validated request, set by the shared route. */
+    public static final String REQUEST = "gatewayValidRequest";
+    /** Exchange property with the image being saved. */
+    public static final String IMAGE = "gatewaySavedImage";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageMetadata.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Path directory;
+    private final boolean enabled;
+
+    public ImageMetadata(Path imagesDir, boolean enabled) {
+        this.directory = imagesDir.resolve(".meta");
+        this.enabled = enabled;
+    }
+
+    /** Called once the image file exists. A failure here is logged; the image is saved all the same. */
+    public void record(@ExchangeProperty(IMAGE) GeneratedImage image, @ExchangeProperty(REQUEST) GenerationRequest request,
+                       @ExchangeProperty(ApiKeyFilter.KEY_NAME) String keyName) {
+        if (!enabled || request == null) {
+            return;
+        }
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put("filename", image.filename());
+        json.put("prompt", request.prompt());
+        if (image.revisedPrompt() != null) {
+            json.put("revised_prompt", image.revisedPrompt());
+        }
+        json.put("model", request.model());
+        json.put("size", request.size());
+        json.put("door", request.door());
+        json.put("key", keyName);
+        json.put("created_ms", System.currentTimeMillis());
+        try {
+            Files.createDirectories(directory);
+            Path temp = directory.resolve("." + image.filename() + ".tmp");
+            Files.write(temp, MAPPER.writeValueAsBytes(json));
+            Files.move(temp, file(image.filename()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn("Could not record what {} was made from: {}", image.filename(), e.getMessage());
+        }
+    }
+
+    /** The recorded metadata of an image, or null when there is none (metadata off, an older image, a copied-in file). */
+    public JsonNode read(String filename) {
+        try {
+            return MAPPER.readTree(Files.readAllBytes(file(filename)));
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            LOG.debug("Unreadable metadata for {}: {}", filename, e.getMessage());
+            return null;
+        }
+    }
+
+    private Path file(String filename) {
+        return directory.resolve(filename + ".json");
+    }
+}

@@ -1,0 +1,277 @@
+// Web console of the image gateway. Plain JavaScript, no dependencies: it talks to the gateway's own endpoints with
+// the key kept in sessionStorage, and builds every element with textContent, so no prompt or filename is ever HTML.
+'use strict';
+
+const KEY_STORAGE = 'imageGatewayKey';
+const GALLERY_PAGE = 12;
+const $ = (id) => document.getElementById(id);
+
+const state = { key: sessionStorage.getItem(KEY_STORAGE), galleryBefore: null, objectUrls: [] };
+
+/** An error the gateway answered, with its message from the error contract. */
+class GatewayError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function api(path, options = {}) {
+  const headers = Object.assign({ 'X-API-KEY': state.key || '' }, options.headers || {});
+  let response;
+  try {
+    response = await fetch(path, Object.assign({}, options, { headers }));
+  } catch (e) {
+    throw new GatewayError(0, 'The gateway cannot be reached. Is it running?');
+  }
+  if (response.status === 401) {
+    forgetKey('The gateway did not accept this key. Enter a valid gateway key.');
+    throw new GatewayError(401, 'Invalid API key');
+  }
+  if (!response.ok) {
+    throw new GatewayError(response.status, await errorMessage(response));
+  }
+  return response;
+}
+
+async function errorMessage(response) {
+  try {
+    const body = await response.json();
+    const message = typeof body.error === 'string' ? body.error : body.error && body.error.message;
+    if (message) {
+      return message + (response.headers.get('Retry-After') ? ' (try again in ' + response.headers.get('Retry-After') + ' s)' : '');
+    }
+  } catch (e) { /* not JSON: fall through */ }
+  return 'The gateway answered HTTP ' + response.status;
+}
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === 'text') node.textContent = value; else node.setAttribute(name, value);
+  }
+  children.forEach((child) => child && node.append(child));
+  return node;
+}
+
+function formatBytes(n) {
+  return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : Math.max(1, Math.round(n / 1024)) + ' KB';
+}
+
+function mediaType(filename) {
+  const ext = filename.split('.').pop();
+  return { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', bmp: 'image/bmp' }[ext] || 'image/png';
+}
+
+// --- the key --------------------------------------------------------------------------------------------------------
+
+function forgetKey(message) {
+  state.key = null;
+  sessionStorage.removeItem(KEY_STORAGE);
+  $('app').hidden = true;
+  $('change-key').hidden = true;
+  $('key-section').hidden = false;
+  $('key-error').textContent = message || '';
+  $('key-input').value = '';
+  $('key-input').focus();
+}
+
+async function useKey(key) {
+  state.key = key;
+  const info = await (await api('/api/info')).json();
+  sessionStorage.setItem(KEY_STORAGE, key);
+  $('key-section').hidden = true;
+  $('app').hidden = false;
+  $('change-key').hidden = false;
+  $('model-info').textContent = 'Model ' + info.model + (info.provider === 'local' ? ' (offline provider)' : '');
+  const size = $('size');
+  size.replaceChildren(...info.sizes.map((s) => el('option', { value: s, text: s })));
+  size.value = info.sizes.includes(info.default_size) ? info.default_size : info.sizes[0];
+  $('prompt').maxLength = info.max_prompt_length;
+  $('tab-batches').hidden = !info.inbox;
+  $('prompt').focus();
+}
+
+// --- generate -------------------------------------------------------------------------------------------------------
+
+async function generate(event) {
+  event.preventDefault();
+  const prompt = $('prompt').value.trim();
+  if (!prompt) {
+    $('generate-error').textContent = 'Enter a prompt first.';
+    return;
+  }
+  const started = performance.now();
+  const button = $('generate-button');
+  button.disabled = true;
+  $('generate-error').textContent = '';
+  $('progress').hidden = false;
+  const timer = setInterval(() => {
+    $('progress-text').textContent = 'Generating… ' + ((performance.now() - started) / 1000).toFixed(0) + ' s';
+  }, 500);
+  $('progress-text').textContent = 'Generating…';
+  try {
+    const response = await api('/generate', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ prompt, size: $('size').value }),
+    });
+    const body = await response.json();
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    showResult(prompt, body.image, body.filename, seconds);
+  } catch (e) {
+    if (e.status !== 401) $('generate-error').textContent = e.message;
+  } finally {
+    clearInterval(timer);
+    $('progress').hidden = true;
+    button.disabled = false;
+  }
+}
+
+function showResult(prompt, base64, filename, seconds) {
+  const image = $('result-image');
+  const bytes = Math.floor(base64.length * 3 / 4);
+  image.onload = () => {
+    $('result-details').textContent = image.naturalWidth + '×' + image.naturalHeight + ' · ' + formatBytes(bytes) + ' · ' + seconds + ' s';
+  };
+  image.alt = prompt;
+  image.src = 'data:' + mediaType(filename) + ';base64,' + base64;
+  $('result-filename').textContent = filename;
+  $('result-details').textContent = formatBytes(bytes) + ' · ' + seconds + ' s';
+  $('result').hidden = false;
+}
+
+// --- gallery --------------------------------------------------------------------------------------------------------
+
+async function loadGallery(reset) {
+  if (reset) {
+    state.objectUrls.forEach((url) => URL.revokeObjectURL(url));
+    state.objectUrls = [];
+    state.galleryBefore = null;
+    $('gallery-grid').replaceChildren();
+  }
+  $('gallery-status').textContent = 'Loading…';
+  try {
+    const query = '?limit=' + GALLERY_PAGE + (state.galleryBefore ? '&before=' + encodeURIComponent(state.galleryBefore) : '');
+    const page = await (await api('/api/images' + query)).json();
+    page.images.forEach((image) => $('gallery-grid').append(galleryItem(image)));
+    state.galleryBefore = page.next_before;
+    $('gallery-more').hidden = !page.next_before;
+    const shown = $('gallery-grid').children.length;
+    $('gallery-status').textContent = shown === 0 ? 'No images yet.' : shown + ' image' + (shown === 1 ? '' : 's') + ' shown, newest first.';
+  } catch (e) {
+    if (e.status !== 401) $('gallery-status').textContent = e.message;
+  }
+}
+
+function galleryItem(image) {
+  const description = image.prompt || 'Image ' + image.filename;
+  const img = el('img', { alt: description, loading: 'lazy', 'data-filename': image.filename });
+  // <img src> cannot send the key: fetch the file with it and show it from a blob URL
+  api(image.url).then((r) => r.blob()).then((blob) => {
+    const url = URL.createObjectURL(blob);
+    state.objectUrls.push(url);
+    img.src = url;
+  }).catch(() => { img.alt = description + ' (could not be loaded)'; });
+  const when = new Date(image.created).toLocaleString();
+  return el('li', {}, el('figure', {}, img, el('figcaption', {},
+    el('span', { class: 'filename', text: image.filename }),
+    el('span', { class: 'muted', text: ' ' + formatBytes(image.bytes) + ' · ' + when }),
+    image.prompt ? el('p', { class: 'prompt', text: image.prompt }) : null)));
+}
+
+// --- batches --------------------------------------------------------------------------------------------------------
+
+async function loadBatches() {
+  $('batches-status').textContent = 'Loading…';
+  try {
+    const view = await (await api('/api/batches')).json();
+    const list = $('batches-list');
+    list.replaceChildren();
+    if (!view.enabled) {
+      $('batches-status').textContent = 'The inbox is off (INBOX_DIR is empty).';
+      return;
+    }
+    view.active.forEach((b) => list.append(el('div', { class: 'batch' },
+      el('h3', { text: b.file }),
+      el('p', { class: 'muted', text: 'In progress: ' + b.finished + ' of ' + b.total + ' prompts' + (b.failed ? ', ' + b.failed + ' failed' : '') }),
+      el('progress', { max: String(b.total), value: String(b.finished), 'aria-label': b.file + ' progress' }))));
+    view.waiting.forEach((w) => list.append(el('div', { class: 'batch' },
+      el('h3', { text: w.file }), el('p', { class: 'muted', text: 'Waiting to be read (' + formatBytes(w.bytes) + ')' }))));
+    view.done.forEach((d) => list.append(doneBatch(d)));
+    view.rejected.forEach((r) => list.append(el('div', { class: 'batch' },
+      el('h3', { text: r.file }), el('p', { class: 'status-failed', text: 'Refused: ' + r.reason }))));
+    const count = view.active.length + view.waiting.length + view.done.length + view.rejected.length;
+    $('batches-status').textContent = count === 0
+      ? 'No batches yet. Drop a .txt (one prompt per line) or .jsonl file into the inbox folder.'
+      : view.active.length + ' in progress, ' + view.waiting.length + ' waiting, ' + view.done.length + ' finished, ' + view.rejected.length + ' refused.';
+  } catch (e) {
+    if (e.status !== 401) $('batches-status').textContent = e.message;
+  }
+}
+
+function doneBatch(done) {
+  const totals = done.report.totals;
+  const rows = done.report.lines.map((line) => el('tr', {},
+    el('td', { text: String(line.line) }),
+    el('td', { text: line.prompt || '' }),
+    el('td', { class: line.status === 'OK' ? 'status-ok' : 'status-failed', text: line.status === 'OK' ? line.filename : line.status + ': ' + line.error })));
+  const table = el('table', {}, el('thead', {}, el('tr', {}, el('th', { text: 'Line' }), el('th', { text: 'Prompt' }), el('th', { text: 'Result' }))),
+    el('tbody', {}, ...rows));
+  return el('div', { class: 'batch' },
+    el('h3', { text: done.file }),
+    el('p', { class: totals.failed ? 'status-failed' : 'status-ok',
+      text: 'Finished: ' + totals.succeeded + ' of ' + totals.lines + ' succeeded' + (totals.failed ? ', ' + totals.failed + ' failed' : '') + ' in ' + (totals.duration_ms / 1000).toFixed(1) + ' s' }),
+    el('details', {}, el('summary', { text: 'Report' }), table));
+}
+
+// --- tabs -----------------------------------------------------------------------------------------------------------
+
+const TABS = ['generate', 'gallery', 'batches'];
+
+function selectTab(name, focus) {
+  TABS.forEach((tab) => {
+    const selected = tab === name;
+    const button = $('tab-' + tab);
+    button.setAttribute('aria-selected', String(selected));
+    button.tabIndex = selected ? 0 : -1;
+    $('panel-' + tab).hidden = !selected;
+    if (selected && focus) button.focus();
+  });
+  if (name === 'gallery') loadGallery(true);
+  if (name === 'batches') loadBatches();
+}
+
+function onTabKey(event) {
+  const visible = TABS.filter((tab) => !$('tab-' + tab).hidden);
+  const index = visible.indexOf(event.target.id.replace('tab-', ''));
+  const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: visible.length - 1 }[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  selectTab(visible[(next + visible.length) % visible.length], true);
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('key-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    $('key-error').textContent = '';
+    useKey($('key-input').value.trim()).catch((e) => {
+      if (e.status !== 401) forgetKey(e.message);
+    });
+  });
+  $('change-key').addEventListener('click', () => forgetKey(''));
+  $('generate-form').addEventListener('submit', generate);
+  $('prompt').addEventListener('keydown', (event) => {
+    // Ctrl+Enter (or Cmd+Enter) generates from the prompt box
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) $('generate-form').requestSubmit();
+  });
+  TABS.forEach((tab) => {
+    $('tab-' + tab).addEventListener('click', () => selectTab(tab, false));
+    $('tab-' + tab).addEventListener('keydown', onTabKey);
+  });
+  $('gallery-refresh').addEventListener('click', () => loadGallery(true));
+  $('gallery-more').addEventListener('click', () => loadGallery(false));
+  $('batches-refresh').addEventListener('click', loadBatches);
+  if (state.key) {
+    useKey(state.key).catch((e) => { if (e.status !== 401) forgetKey(e.message); });
+  } else {
+    forgetKey('');
+  }
+});

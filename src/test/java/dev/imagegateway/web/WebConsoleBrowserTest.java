@@ -1,0 +1,210 @@
+package dev.imagegateway.web;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+import dev.imagegateway.routes.GatewayTestSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The web console end to end in headless Chromium (Debian's chromium and chromium-driver, which {@code .ci/run}
+ * installs): key, prompt, the image rendered, the gallery, a batch, the keyboard, a phone-sized screen. Where the
+ * browser is missing the test is skipped, unless {@code REQUIRE_BROWSER_TESTS=1} (set by CI) makes that a failure.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebConsoleBrowserTest extends GatewayTestSupport {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String PROMPT = "A lighthouse on a cliff at dawn";
+
+    private WebDriver browser;
+    private WebDriverWait wait;
+    private Path profile;
+
+    @Override
+    protected Properties gatewayProperties() {
+        Properties p = new Properties();
+        p.setProperty("openai.api-key", "");
+        p.setProperty("inbox.poll-ms", "200");
+        p.setProperty("inbox.min-age-ms", "200");
+        return p;
+    }
+
+    @BeforeAll
+    void openBrowser() throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!present && "1".equals(System.getenv("REQUIRE_BROWSER_TESTS"))) {
+            fail("REQUIRE_BROWSER_TESTS=1 but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing (apt-get install chromium chromium-driver)");
+        }
+        assumeTrue(present, "no Chromium here: apt-get install chromium chromium-driver");
+        profile = Files.createTempDirectory("chromium-profile");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
+        // as root, in a closed network: no sandbox, and none of Chromium's own background connections
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+                "--user-data-dir=" + profile, "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    void closeBrowser() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private String base() {
+        return "http://localhost:" + httpPort() + "/";
+    }
+
+    private Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    private WebElement visible(String id) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+    }
+
+    private void screenshot(String name) throws Exception {
+        Path target = Path.of("target", name);
+        Files.createDirectories(target.getParent());
+        Files.write(target, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    @Order(1)
+    void aWrongKeyIsRefusedReadably() {
+        browser.get(base());
+        visible("key-input").sendKeys("not-a-key", Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("key-error"), "did not accept this key"));
+        assertFalse(browser.findElement(By.id("app")).isDisplayed());
+    }
+
+    @Test
+    @Order(2)
+    void generatesAnImageAndShowsIt() throws Exception {
+        browser.get(base());
+        visible("key-input").sendKeys(KEY, Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("model-info"), "dall-e-3"));
+        assertEquals(KEY, js("return sessionStorage.getItem('imageGatewayKey')"), "the key is kept for the tab only");
+
+        visible("prompt").sendKeys(PROMPT);
+        new Select(browser.findElement(By.id("size"))).selectByValue("1792x1024");
+        browser.findElement(By.id("generate-button")).click();
+
+        WebElement image = visible("result-image");
+        wait.until(d -> ((Number) js("return arguments[0].naturalWidth", image)).intValue() > 0);
+        assertEquals(1792L, js("return arguments[0].naturalWidth", image));
+        assertEquals(PROMPT, image.getAttribute("alt"), "the prompt is the image's alt text");
+        String filename = browser.findElement(By.id("result-filename")).getText();
+        assertTrue(filename.matches("\\d{10}_[0-9a-f]{12}\\.png"), filename);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("result-details"), "1792×1024"));
+        assertTrue(browser.findElement(By.id("result-details")).getText().matches(".*\\d+ KB · \\d+\\.\\d s"),
+                browser.findElement(By.id("result-details")).getText());
+        assertTrue(Files.exists(savedImage(filename)), "the image is saved like every other");
+        screenshot("console-generate.png");
+    }
+
+    @Test
+    @Order(3)
+    void errorsFromTheGatewayAreShownAsItsMessages() {
+        // an option the gateway refuses, as a client with a stale page might send
+        js("const o = document.createElement('option'); o.value = o.textContent = '999x999'; document.getElementById('size').append(o);");
+        new Select(browser.findElement(By.id("size"))).selectByValue("999x999");
+        browser.findElement(By.id("generate-button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("generate-error"), "Field 'size' is invalid for dall-e-3"));
+        assertFalse(browser.findElement(By.id("progress")).isDisplayed());
+    }
+
+    @Test
+    @Order(4)
+    void theGalleryShowsTheImageNewestFirst() throws Exception {
+        String filename = savedImages().get(0).getFileName().toString();
+        browser.findElement(By.id("tab-gallery")).click();
+        WebElement first = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#gallery-grid li:first-child img")));
+        assertEquals(filename, first.getAttribute("data-filename"));
+        wait.until(d -> ((Number) js("return arguments[0].naturalWidth", first)).intValue() > 0);
+        assertEquals(PROMPT, first.getAttribute("alt"));
+        assertTrue(browser.findElement(By.id("gallery-status")).getText().contains("1 image shown"));
+    }
+
+    @Test
+    @Order(5)
+    void tabsWorkFromTheKeyboard() {
+        browser.findElement(By.id("tab-gallery")).sendKeys(Keys.ARROW_RIGHT);
+        wait.until(ExpectedConditions.attributeToBe(By.id("tab-batches"), "aria-selected", "true"));
+        assertEquals("tab-batches", js("return document.activeElement.id"));
+        browser.findElement(By.id("tab-batches")).sendKeys(Keys.HOME);
+        wait.until(ExpectedConditions.attributeToBe(By.id("tab-generate"), "aria-selected", "true"));
+        assertTrue(browser.findElement(By.id("panel-generate")).isDisplayed());
+        assertFalse(browser.findElement(By.id("panel-batches")).isDisplayed());
+    }
+
+    @Test
+    @Order(6)
+    void theBatchViewShowsAnInboxFileAndItsReport() throws Exception {
+        Files.writeString(inboxDir.resolve("harbour.txt"), "A harbour at night\nA harbour at noon\n");
+        browser.findElement(By.id("tab-batches")).click();
+        wait.until(d -> {
+            d.findElement(By.id("batches-refresh")).click();
+            return d.findElement(By.id("batches-list")).getText().contains("Finished: 2 of 2 succeeded");
+        });
+        WebElement batch = browser.findElement(By.cssSelector("#batches-list .batch"));
+        assertTrue(batch.getText().startsWith("harbour.txt"), batch.getText());
+        batch.findElement(By.tagName("summary")).click();
+        assertTrue(batch.findElement(By.tagName("table")).getText().contains("A harbour at noon"));
+    }
+
+    @Test
+    @Order(7)
+    void fitsAPhoneSizedScreen() throws Exception {
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.get(base());
+        // the key is remembered for the tab: no second prompt
+        visible("prompt").sendKeys("A small red boat");
+        browser.findElement(By.id("generate-button")).click();
+        WebElement image = visible("result-image");
+        wait.until(d -> "A small red boat".equals(image.getAttribute("alt"))
+                && ((Number) js("return arguments[0].naturalWidth", image)).intValue() > 0);
+        long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth");
+        assertTrue(overflow <= 0, "the page scrolls sideways by " + overflow + " px on a phone");
+        assertTrue((Long) js("return arguments[0].getBoundingClientRect().width", image) <= 390);
+        screenshot("console-phone.png");
+        browser.manage().window().setSize(new Dimension(1280, 900));
+        browser.findElement(By.id("tab-gallery")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#gallery-grid img")).size() >= 2
+                && (Boolean) js("return [...document.querySelectorAll('#gallery-grid img')].every(i => i.naturalWidth > 0)"));
+        screenshot("console-gallery.png");
+    }
+}
