@@ -58,10 +58,14 @@ class GatewayStartupListener implements ExtendedStartupListener {
         }
     }
 
+    /** In the error shape of the door the path belongs to: OpenAI's under /v1/, the gateway's elsewhere. */
     private static void jsonError(RoutingContext ctx, int status, String message) {
         if (!ctx.response().ended()) {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                    .end("{\"error\":\"" + message + "\"}");
+            String body = ctx.request().path() != null && ctx.request().path().startsWith("/v1/")
+                    ? "{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":"
+                            + (status == 404 ? "\"not_found\"" : "\"request_too_large\"") + "}}"
+                    : "{\"error\":\"" + message + "\"}";
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
         }
     }
 }

@@ -35,7 +35,8 @@ public class OpenAiDoorResponseWriter implements Processor {
         GeneratedImages images = exchange.getMessage().getBody(GeneratedImages.class);
         boolean urls = OpenAiDoorRequestReader.URL.equals(exchange.getProperty(OpenAiDoorRequestReader.RESPONSE_FORMAT, String.class));
         String base = exchange.getProperty(OpenAiDoorRequestReader.IMAGES_BASE_URL, String.class);
-        CompositeByteBuf body = Unpooled.compositeBuffer(2 + 3 * images.size());
+        // room for every part: a composite with more parts than its maximum consolidates them, copying the 2 MB image
+        CompositeByteBuf body = Unpooled.compositeBuffer(2 + 6 * images.size());
         append(body, "{\"created\":" + clock.instant().getEpochSecond() + ",\"data\":[");
         boolean first = true;
         for (GeneratedImage image : images) {

@@ -15,7 +15,7 @@ import io.vertx.core.VertxOptions;
  * The gateway benchmark: the real jar against a simulated upstream of fixed latency, driven over gRPC and REST,
  * one protocol at a time, on this one machine. Run it with {@code bench/run.sh}; options:
  * {@code --latency-ms 1000 --duration-s 15 --warmup-s 10 --concurrency 50,200 --cpu-bound-concurrency 50
- * --protocols grpc,rest --xmx 1g --jar target/image-gateway.jar}.
+ * --protocols grpc,rest,openai --xmx 1g --jar target/image-gateway.jar}.
  */
 public final class Benchmark {
 
@@ -35,7 +35,7 @@ public final class Benchmark {
         long warmupMs = Long.parseLong(options.getOrDefault("warmup-s", "10")) * 1000;
         String xmx = options.getOrDefault("xmx", "1g");
         Path jar = Path.of(options.getOrDefault("jar", "target/image-gateway.jar"));
-        List<String> protocols = List.of(options.getOrDefault("protocols", "grpc,rest").split(","));
+        List<String> protocols = List.of(options.getOrDefault("protocols", "grpc,rest,openai").split(","));
         List<Case> cases = new ArrayList<>();
         for (String c : options.getOrDefault("concurrency", "50,200").split(",")) {
             for (String protocol : protocols) {
@@ -83,9 +83,12 @@ public final class Benchmark {
                            long durationMs) throws Exception {
         Path work = Files.createTempDirectory("bench-gateway");
         try (GatewayProcess gateway = new GatewayProcess(jar, xmx, upstream.port(), KEY, work)) {
-            LoadDrivers.Caller caller = c.protocol().equals("grpc")
-                    ? new LoadDrivers.Grpc(gateway.grpcPort, KEY, grpcConnections(c.concurrency()))
-                    : new LoadDrivers.Rest(vertx, gateway.httpPort, KEY, c.concurrency());
+            LoadDrivers.Caller caller = switch (c.protocol()) {
+                case "grpc" -> new LoadDrivers.Grpc(gateway.grpcPort, KEY, grpcConnections(c.concurrency()));
+                case "rest" -> new LoadDrivers.Rest(vertx, gateway.httpPort, KEY, c.concurrency());
+                case "openai" -> new LoadDrivers.Rest(vertx, gateway.httpPort, KEY, c.concurrency(), "/v1/images/generations");
+                default -> throw new IllegalArgumentException("Unknown protocol " + c.protocol() + "; grpc, rest or openai");
+            };
             try {
                 // the CPU and upstream counters cover the measured window only
                 long[] cpuAtStart = new long[1];

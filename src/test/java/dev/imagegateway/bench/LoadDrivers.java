@@ -117,7 +117,7 @@ final class LoadDrivers {
         }
     }
 
-    /** REST: HTTP/1.1 keep-alive connections, one per concurrent caller. */
+    /** REST or the OpenAI door: HTTP/1.1 keep-alive connections, one per concurrent caller. */
     static final class Rest implements Caller, AutoCloseable {
         private final HttpClient client;
         private final int port;
@@ -129,7 +129,7 @@ final class LoadDrivers {
             this(vertx, port, key, concurrency, "/generate");
         }
 
-        /** {@code path} other than /generate: calibration runs straight against the simulated upstream. */
+        /** {@code path}: /v1/images/generations for the OpenAI door; the simulator's own for calibration. */
         Rest(Vertx vertx, int port, String key, int concurrency, String path) {
             this.path = path;
             this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
@@ -140,7 +140,9 @@ final class LoadDrivers {
 
         @Override
         public void call(int worker, java.util.function.Consumer<String> done) {
-            Buffer body = Buffer.buffer("{\"prompt\":\"benchmark prompt " + sequence.incrementAndGet() + "\",\"size\":\"1024x1024\"}");
+            // response_format is the OpenAI door's (base64 back, as /generate answers); /generate ignores it
+            Buffer body = Buffer.buffer("{\"prompt\":\"benchmark prompt " + sequence.incrementAndGet()
+                    + "\",\"size\":\"1024x1024\",\"response_format\":\"b64_json\"}");
             client.request(HttpMethod.POST, port, "127.0.0.1", path)
                     .compose(request -> request.putHeader("Content-Type", "application/json").putHeader("X-API-KEY", key)
                             .send(body))

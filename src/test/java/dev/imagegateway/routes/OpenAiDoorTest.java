@@ -238,6 +238,13 @@ class OpenAiDoorTest extends StubbedGatewayTestSupport {
 
     @Test
     void requestsTheSdkWouldNotSendGetOpenAiShapedErrors() throws Exception {
+        HttpResponse<String> otherEndpoint = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + KEY).POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertOpenAiError(otherEndpoint, 404, null, "Not found");
+        HttpResponse<String> tooLarge = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/v1/images/generations"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertOpenAiError(tooLarge, 413, null, "larger than");
         String url = "http://localhost:" + httpPort() + "/v1/images/generations";
         HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + KEY)
                 .header("Content-Type", "application/json")

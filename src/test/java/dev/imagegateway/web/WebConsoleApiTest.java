@@ -9,11 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.imagegateway.routes.GatewayTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,20 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The web console's page and read-only API over real HTTP: paging, keys, bad parameters, the batch view. */
-class WebConsoleApiTest extends GatewayTestSupport {
+class WebConsoleApiTest extends ConsoleTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0};
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @Override
-    protected Properties gatewayProperties() {
-        Properties p = new Properties();
-        p.setProperty("openai.api-key", "");
-        p.setProperty("inbox.poll-ms", "200");
-        p.setProperty("inbox.min-age-ms", "200");
-        return p;
-    }
 
     @BeforeEach
     void emptyFolder() throws Exception {

@@ -4,9 +4,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
 
-import dev.imagegateway.routes.GatewayTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,7 +38,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * browser is missing the test is skipped, unless {@code REQUIRE_BROWSER_TESTS=1} (set by CI) makes that a failure.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WebConsoleBrowserTest extends GatewayTestSupport {
+class WebConsoleBrowserTest extends ConsoleTestSupport {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -50,14 +48,6 @@ class WebConsoleBrowserTest extends GatewayTestSupport {
     private WebDriverWait wait;
     private Path profile;
 
-    @Override
-    protected Properties gatewayProperties() {
-        Properties p = new Properties();
-        p.setProperty("openai.api-key", "");
-        p.setProperty("inbox.poll-ms", "200");
-        p.setProperty("inbox.min-age-ms", "200");
-        return p;
-    }
 
     @BeforeAll
     void openBrowser() throws Exception {
