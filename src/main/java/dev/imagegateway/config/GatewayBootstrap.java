@@ -176,7 +176,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStopping(CamelContext stopping) {
-                // no new REST request from now on (503), as none over gRPC (UNAVAILABLE); those in flight go on
+                // no new HTTP generation (REST, OpenAI door: 503), as none over gRPC (UNAVAILABLE); those in flight go on
                 for (String door : new String[] {"rest-door", "openai-door"}) {
                     org.apache.camel.Route route = stopping.getRoute(door);
                     if (route != null) {

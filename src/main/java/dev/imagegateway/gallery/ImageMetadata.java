@@ -57,9 +57,15 @@ public class ImageMetadata {
         json.put("key", keyName);
         json.put("created_ms", System.currentTimeMillis());
         try {
-            Files.createDirectories(directory);
             Path temp = directory.resolve("." + image.filename() + ".tmp");
-            Files.write(temp, MAPPER.writeValueAsBytes(json));
+            byte[] content = MAPPER.writeValueAsBytes(json);
+            try {
+                Files.write(temp, content);
+            } catch (NoSuchFileException firstImage) {
+                // the folder is made when the first image needs it, not checked for on every save
+                Files.createDirectories(directory);
+                Files.write(temp, content);
+            }
             Files.move(temp, file(image.filename()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             LOG.warn("Could not record what {} was made from: {}", image.filename(), e.getMessage());

@@ -53,12 +53,13 @@ public class InboxBatchView implements Processor {
         ArrayNode done = root.putArray("done");
         ArrayNode rejected = root.putArray("rejected");
         if (enabled) {
-            List<String> inProgress = active.list().stream().map(Batch::fileName).toList();
+            java.util.Collection<Batch> batches = active.list();
+            List<String> inProgress = batches.stream().map(Batch::fileName).toList();
             for (Path file : newestFirst(inboxDir, name -> !name.startsWith(".") && !inProgress.contains(name), Integer.MAX_VALUE)) {
                 waiting.addObject().put("file", file.getFileName().toString()).put("bytes", size(file))
                         .put("modified", modified(file));
             }
-            active.list().stream().sorted(Comparator.comparingLong(Batch::startedAt)).forEach(batch -> running.addObject()
+            batches.stream().sorted(Comparator.comparingLong(Batch::startedAt)).forEach(batch -> running.addObject()
                     .put("file", batch.fileName()).put("total", batch.total()).put("finished", batch.finished())
                     .put("failed", batch.failed()).put("started", Instant.ofEpochMilli(batch.startedAt()).toString()));
             for (Path report : newestFirst(inboxDir.resolve(".done"), name -> name.endsWith(".report.json"), RECENT)) {

@@ -10,7 +10,6 @@ import dev.imagegateway.error.ErrorKind;
 import dev.imagegateway.error.ErrorMapper;
 import dev.imagegateway.error.GatewayException;
 import dev.imagegateway.rest.JsonResponses;
-import dev.imagegateway.rest.RestMethodGuard;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -28,12 +27,7 @@ public class OpenAiErrorResponder implements Processor {
     public void process(Exchange exchange) {
         GatewayException error = ErrorMapper.map(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         JsonResponses.replyRaw(exchange, error.kind().httpStatus(), Buffer.buffer(body(error)));
-        if (error.retryAfterSeconds() != null) {
-            exchange.getMessage().setHeader("Retry-After", Long.toString(error.retryAfterSeconds()));
-        }
-        if (error.kind() == ErrorKind.METHOD_NOT_ALLOWED) {
-            exchange.getMessage().setHeader("Allow", RestMethodGuard.allowed(exchange));
-        }
+        JsonResponses.errorHeaders(exchange, error);
     }
 
     static byte[] body(GatewayException error) {

@@ -2,7 +2,6 @@ package dev.imagegateway.pipeline;
 
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * What the shared generation route answers: the {@code n} images of one request, in the upstream's order. The
@@ -34,10 +33,6 @@ public final class GeneratedImages implements Iterable<GeneratedImage> {
 
     public int size() {
         return images.size();
-    }
-
-    public GeneratedImages map(UnaryOperator<GeneratedImage> change) {
-        return new GeneratedImages(images.stream().map(change).toList());
     }
 
     /** The file names, comma-separated, for the access log. */

@@ -229,10 +229,6 @@ public class OpenAiResponseReader {
         return UpstreamError.NONE;
     }
 
-    GatewayException upstreamError(int status, String upstreamMessage, String retryAfter) {
-        return upstreamError(status, upstreamMessage, retryAfter, null, null);
-    }
-
     GatewayException upstreamError(int status, String upstreamMessage, String retryAfter, String param, String code) {
         String detail = sanitize(upstreamMessage);
         if (status == 429) {

@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.buffer.Buffer;
+import dev.imagegateway.error.ErrorKind;
+import dev.imagegateway.error.GatewayException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -43,5 +45,15 @@ public final class JsonResponses {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(json);
+    }
+
+    /** The headers an error reply carries beside its body, whatever its shape: Retry-After, and Allow on a 405. */
+    public static void errorHeaders(Exchange exchange, GatewayException error) {
+        if (error.retryAfterSeconds() != null) {
+            exchange.getMessage().setHeader("Retry-After", Long.toString(error.retryAfterSeconds()));
+        }
+        if (error.kind() == ErrorKind.METHOD_NOT_ALLOWED) {
+            exchange.getMessage().setHeader("Allow", RestMethodGuard.allowed(exchange));
+        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.imagegateway.rest;
 
-import dev.imagegateway.error.ErrorKind;
 import dev.imagegateway.error.ErrorMapper;
 import dev.imagegateway.error.GatewayException;
 import org.apache.camel.Exchange;
@@ -14,11 +13,6 @@ public class RestErrorResponder implements Processor {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         GatewayException error = ErrorMapper.map(failure);
         JsonResponses.reply(exchange, error.kind().httpStatus(), "error", error.getMessage());
-        if (error.retryAfterSeconds() != null) {
-            exchange.getMessage().setHeader("Retry-After", Long.toString(error.retryAfterSeconds()));
-        }
-        if (error.kind() == ErrorKind.METHOD_NOT_ALLOWED) {
-            exchange.getMessage().setHeader("Allow", RestMethodGuard.allowed(exchange));
-        }
+        JsonResponses.errorHeaders(exchange, error);
     }
 }

@@ -81,22 +81,22 @@ class OpenAiResponseReaderTest {
 
     @Test
     void errorStatusesMapToTheContract() {
-        assertEquals(ErrorKind.INVALID_ARGUMENT, reader.upstreamError(400, "policy", null).kind());
-        assertEquals(ErrorKind.RATE_LIMITED, reader.upstreamError(429, null, "3").kind());
-        assertEquals(3L, reader.upstreamError(429, null, "3").retryAfterSeconds());
-        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(401, "x", null).kind());
-        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(403, "x", null).kind());
-        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(500, "x", null).kind());
-        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(503, null, null).kind());
+        assertEquals(ErrorKind.INVALID_ARGUMENT, reader.upstreamError(400, "policy", null, null, null).kind());
+        assertEquals(ErrorKind.RATE_LIMITED, reader.upstreamError(429, null, "3", null, null).kind());
+        assertEquals(3L, reader.upstreamError(429, null, "3", null, null).retryAfterSeconds());
+        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(401, "x", null, null, null).kind());
+        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(403, "x", null, null, null).kind());
+        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(500, "x", null, null, null).kind());
+        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(503, null, null, null, null).kind());
     }
 
     @Test
     void ourKeyNeverReachesTheClient() {
-        GatewayException e = reader.upstreamError(400, "bad key " + KEY + " and sk-abcdefghijkl", null);
+        GatewayException e = reader.upstreamError(400, "bad key " + KEY + " and sk-abcdefghijkl", null, null, null);
         assertFalse(e.getMessage().contains(KEY));
         assertFalse(e.getMessage().contains("sk-abcdefghijkl"));
         assertTrue(e.getMessage().startsWith("bad key"));
-        assertFalse(reader.upstreamError(401, "Incorrect API key provided: " + KEY, null).getMessage().contains("sk-"));
+        assertFalse(reader.upstreamError(401, "Incorrect API key provided: " + KEY, null, null, null).getMessage().contains("sk-"));
     }
 
     @Test
