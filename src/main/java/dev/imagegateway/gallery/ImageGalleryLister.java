@@ -139,7 +139,8 @@ public class ImageGalleryLister implements Processor {
             ObjectNode image = images.addObject();
             image.put("filename", entry.name());
             image.put("url", "/images/" + entry.name());
-            image.put("content_type", contentType(entry.name()));
+            // listed names all have an image extension (ImageFileReader.isImageName)
+            image.put("content_type", ImageFormat.ofFileName(entry.name()).mediaType());
             image.put("bytes", entry.bytes());
             image.put("created", Instant.ofEpochMilli(entry.modified()).toString());
             JsonNode recorded = metadata.read(entry.name());
@@ -161,15 +162,5 @@ public class ImageGalleryLister implements Processor {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String contentType(String name) {
-        String extension = name.substring(name.lastIndexOf('.') + 1);
-        for (ImageFormat format : ImageFormat.values()) {
-            if (format.extension().equals(extension)) {
-                return format.mediaType();
-            }
-        }
-        return "image/jpeg"; // .jpeg, the one extension no format is named by
     }
 }

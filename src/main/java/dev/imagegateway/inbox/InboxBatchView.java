@@ -87,9 +87,13 @@ public class InboxBatchView implements Processor {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
+        // each file's time is read once, not at every comparison of the sort
+        record Dated(Path file, long modified) {
+        }
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> accept.test(f.getFileName().toString()) && Files.isRegularFile(f))
-                    .sorted(Comparator.comparing(InboxBatchView::modifiedMillis).reversed()).limit(limit).toList();
+                    .map(f -> new Dated(f, modifiedMillis(f)))
+                    .sorted(Comparator.comparingLong(Dated::modified).reversed()).limit(limit).map(Dated::file).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

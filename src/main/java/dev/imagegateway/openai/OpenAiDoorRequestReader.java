@@ -52,9 +52,10 @@ public class OpenAiDoorRequestReader implements Processor {
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                String shown = name.replaceAll("[^A-Za-z0-9_.-]", "?");
-                throw GatewayException.invalid(shown.length() > 40 ? shown.substring(0, 40) : shown,
-                        "Unrecognized request argument supplied: " + (shown.length() > 40 ? shown.substring(0, 40) + "..." : shown));
+                String printable = name.replaceAll("[^A-Za-z0-9_.-]", "?");
+                String shown = printable.length() > 40 ? printable.substring(0, 40) : printable;
+                throw GatewayException.invalid(shown, "Unrecognized request argument supplied: " + shown
+                        + (printable.length() > 40 ? "..." : ""));
             }
         }
         GenerationRequest request = new GenerationRequest(JsonRequestBody.text(json, "prompt"), JsonRequestBody.text(json, "size"),

@@ -28,6 +28,21 @@ public enum ImageFormat {
         return mediaType;
     }
 
+    /** The format a file name's extension names ({@code .jpeg} as well as {@code .jpg}), or null. */
+    public static ImageFormat ofFileName(String name) {
+        int dot = name.lastIndexOf('.');
+        if (dot < 0) {
+            return null;
+        }
+        String extension = name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
+        for (ImageFormat format : values()) {
+            if (format.extension.equals(extension)) {
+                return format;
+            }
+        }
+        return extension.equals("jpeg") ? JPEG : null;
+    }
+
     /** The format the bytes start with, or null when they are no image we know. */
     public static ImageFormat detect(byte[] b) {
         if (b == null) {

@@ -160,4 +160,16 @@ class ImageFilenameBeanTest {
         assertTrue(named.list().get(1).filename().matches("\\d{10}_[0-9a-f]{12}\\.gif"), named.list().get(1).filename());
         assertEquals("1700000000_00000000abcd.png," + named.list().get(1).filename(), named.filenames());
     }
+
+    @ParameterizedTest
+    @CsvSource({"a.png, PNG", "a.jpg, JPEG", "a.JPEG, JPEG", "a.gif, GIF", "a.webp, WEBP", "a.bmp, BMP", "1_2.tar.png, PNG"})
+    void aFileNameNamesItsFormat(String name, ImageFormat format) {
+        assertEquals(format, ImageFormat.ofFileName(name));
+    }
+
+    @Test
+    void otherExtensionsNameNoFormat() {
+        assertNull(ImageFormat.ofFileName("notes.txt"));
+        assertNull(ImageFormat.ofFileName("png"));
+    }
 }
