@@ -80,13 +80,35 @@ async function useKey(key) {
   $('key-section').hidden = true;
   $('app').hidden = false;
   $('change-key').hidden = false;
-  $('model-info').textContent = 'Model ' + info.model + (info.provider === 'local' ? ' (offline provider)' : '');
-  const size = $('size');
-  size.replaceChildren(...info.sizes.map((s) => el('option', { value: s, text: s })));
-  size.value = info.sizes.includes(info.default_size) ? info.default_size : info.sizes[0];
-  $('prompt').maxLength = info.max_prompt_length;
+  $('model-info').textContent = 'Default model ' + info.model + (info.provider === 'local' ? ' (offline provider)' : '');
+  // the pickers come from the gateway's model catalog: today's models first, shut-down names after
+  state.models = new Map(info.models.map((m) => [m.id, m]));
+  const model = $('model');
+  const order = (m) => (m.served_by ? 1 : 0);
+  model.replaceChildren(...[...info.models].sort((a, b) => order(a) - order(b)).map((m) => el('option', {
+    value: m.id, text: m.served_by ? m.id + ' → ' + m.served_by : m.id,
+  })));
+  model.value = info.model;
+  model.onchange = () => chooseModel(model.value);
+  chooseModel(info.model);
   $('tab-batches').hidden = !info.inbox;
   $('prompt').focus();
+}
+
+/** Fills the size picker with the model's sizes and says what the model is. */
+function chooseModel(id) {
+  const m = state.models.get(id);
+  if (!m) return;
+  const size = $('size');
+  const previous = size.value;
+  size.replaceChildren(...m.sizes.map((s) => el('option', { value: s, text: s })));
+  size.value = m.sizes.includes(previous) ? previous : (m.sizes.includes(m.default_size) ? m.default_size : m.sizes[0]);
+  $('prompt').maxLength = m.max_prompt_length;
+  const notes = [];
+  if (m.description) notes.push(m.description);
+  if (m.served_by) notes.push('Shut down upstream; served by ' + m.served_by + '.');
+  else if (m.shutdown_date) notes.push('Deprecated: shuts down on ' + m.shutdown_date + '.');
+  $('model-note').textContent = notes.join(' ');
 }
 
 // --- generate -------------------------------------------------------------------------------------------------------
@@ -111,7 +133,7 @@ async function generate(event) {
     const response = await api('/generate', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ prompt, size: $('size').value }),
+      body: JSON.stringify({ prompt, model: $('model').value, size: $('size').value }),
     });
     const body = await response.json();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -28,7 +28,12 @@ import dev.imagegateway.ops.ImageSaveMetrics;
 import dev.imagegateway.ops.ImagesFolderHealthCheck;
 import dev.imagegateway.ops.UpstreamCircuitHealthCheck;
 import dev.imagegateway.pipeline.ImageFilenameBean;
-import dev.imagegateway.pipeline.ModelCatalog;
+import dev.imagegateway.models.Lifecycle;
+import dev.imagegateway.models.ModelCatalog;
+import dev.imagegateway.models.ModelCatalogSource;
+import dev.imagegateway.models.ModelEntry;
+import dev.imagegateway.models.ModelWatch;
+import dev.imagegateway.models.ModelsResponder;
 import dev.imagegateway.pipeline.RequestValidator;
 import dev.imagegateway.provider.CircuitBreakerRejection;
 import dev.imagegateway.provider.LocalImageProvider;
@@ -100,10 +105,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         if (settings.inboxEnabled()) {
             createDirectory(Path.of(settings.inboxDir()));
         }
-        if (!ModelCatalog.isKnown(settings.model())) {
-            LOG.warn("IMAGE_MODEL '{}' is not one we know the limits of: sizes are checked for WxH form only", settings.model());
-        }
         GatewayMetrics metrics = bindObservability(context, settings);
+        bindModels(context.getRegistry(), settings, pc, metrics);
         bindBeans(context.getRegistry(), settings, pc, metrics);
         bindInbox(context, settings, pc, metrics);
         drainGrpcOnStop(context, pc);
@@ -217,10 +220,13 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("apiKeyCheck", apiKeyFilter.withoutLimits());
         registry.bind("presentedKeyReader", new PresentedKeyReader());
         // the pipeline
-        registry.bind("requestValidator", new RequestValidator(settings.model()));
+        registry.bind("requestValidator", new RequestValidator(registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),
+                settings.model(), booleanProperty(pc, "models.passthrough", true), GatewaySettings.OPENAI,
+                GatewaySettings.LOCAL.equals(settings.provider()), java.time.Clock.systemUTC()));
+        registry.bind("usageMetrics", new dev.imagegateway.ops.UsageMetrics(metrics));
         registry.bind("imageFilenameBean", new ImageFilenameBean(settings.imagesDir()));
         registry.bind("localImageProvider", new LocalImageProvider());
-        registry.bind("openAiRequestBuilder", new OpenAiRequestBuilder(settings.openAiApiKey(), settings.model()));
+        registry.bind("openAiRequestBuilder", new OpenAiRequestBuilder(settings.openAiApiKey()));
         registry.bind("openAiResponseReader", new OpenAiResponseReader(settings.openAiApiKey(), metrics));
         registry.bind("upstreamAttemptGuard", new UpstreamAttemptGuard());
         registry.bind("upstreamRetryPolicy", new UpstreamRetryPolicy(
@@ -245,7 +251,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("restErrorResponder", new RestErrorResponder());
         // OpenAI-compatible door, and the saved images it links to
         boolean tls = "TLS".equals(pc.resolveProperty("gateway.grpc-negotiation").orElse(""));
-        registry.bind("openAiDoorRequestReader", new OpenAiDoorRequestReader(settings.model(),
+        registry.bind("openAiDoorRequestReader", new OpenAiDoorRequestReader(
+                registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class), settings.model(),
                 pc.resolveProperty("public.base-url").map(String::trim).orElse(""), tls, settings.httpPort()));
         registry.bind("openAiDoorResponseWriter", new OpenAiDoorResponseWriter());
         registry.bind("openAiErrorResponder", new OpenAiErrorResponder());
@@ -257,7 +264,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("imageMetadata", metadata);
         registry.bind("imageGalleryLister", new ImageGalleryLister(settings.imagesDir(), metadata));
         registry.bind("webConsoleAssets", new WebConsoleAssets());
-        registry.bind("consoleInfo", new ConsoleInfo(settings));
+        registry.bind("consoleInfo", new ConsoleInfo(settings, registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),
+                registry.lookupByNameAndType("modelWatch", ModelWatch.class), java.time.Clock.systemUTC()));
         // Vert.x runs each request on its worker pool: its default of 20 threads would cap concurrency
         registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(intProperty(pc, "http.worker-threads")));
     }
@@ -277,6 +285,61 @@ public class GatewayBootstrap implements CamelConfiguration {
         // the bound on lines generated at once, across all files; Camel shuts it down with the context
         registry.bind("inboxLinePool", context.getExecutorServiceManager()
                 .newFixedThreadPool(GatewayBootstrap.class, "inbox-line", intProperty(pc, "inbox.concurrency")));
+    }
+
+    /**
+     * The model catalog (the jar's models.yaml, or MODELS_FILE), what serves GET /v1/models, and the watch that compares
+     * the catalog with the upstream's own model list. A catalog that cannot be read, or an IMAGE_MODEL it cannot serve,
+     * stops the start with the reason.
+     */
+    private static void bindModels(Registry registry, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics) {
+        String file = pc.resolveProperty("models.file").map(String::trim).orElse("");
+        ModelCatalogSource catalogs = new ModelCatalogSource(file.isEmpty() ? null : Path.of(file),
+                java.util.Set.of(GatewaySettings.OPENAI, GatewaySettings.LOCAL));
+        registry.bind("modelCatalog", catalogs);
+        ModelCatalog catalog = catalogs.catalog();
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        ModelEntry configured = catalog.find(settings.model());
+        if (configured == null) {
+            if (!booleanProperty(pc, "models.passthrough", true)) {
+                throw new IllegalArgumentException("IMAGE_MODEL '" + settings.model() + "' is not in the model catalog ("
+                        + catalog.source() + ") and MODELS_PASSTHROUGH is false");
+            }
+            LOG.warn("IMAGE_MODEL '{}' is not in the model catalog: served as it is named, with generic checks only", settings.model());
+        } else {
+            Lifecycle life = configured.lifecycle();
+            ModelEntry served = catalog.servedBy(configured, today);
+            if (served == null) {
+                throw new IllegalArgumentException("IMAGE_MODEL '" + settings.model() + "' is shut down and the catalog refuses it; "
+                        + "choose another model");
+            }
+            if (life.state() == Lifecycle.State.DEPRECATED && served == configured) {
+                LOG.warn("IMAGE_MODEL '{}' is deprecated: it shuts down on {}{}", settings.model(), life.shutdown(),
+                        life.replacement() != null ? ", then " + life.replacement() + " serves its requests" : ", then its requests are refused");
+            } else if (served != configured) {
+                LOG.warn("IMAGE_MODEL '{}' is shut down{}: {} serves its requests", settings.model(),
+                        life.shutdown() != null ? " (" + life.shutdown() + ")" : "", served.name());
+            }
+        }
+        registry.bind("openAiModelsResponder", new ModelsResponder(catalogs, java.time.Clock.systemUTC()));
+        boolean watch = GatewaySettings.OPENAI.equals(settings.provider()) && booleanProperty(pc, "models.watch-enabled", true);
+        pc.addOverrideProperty("gateway.model-watch-enabled", Boolean.toString(watch));
+        pc.addOverrideProperty("gateway.models-url", settings.openAiBaseUrl() + "/models");
+        pc.addOverrideProperty("gateway.model-watch-period-ms",
+                Long.toString(Math.max(1, longProperty(pc, "models.watch-interval-hours")) * 3_600_000L));
+        registry.bind("modelWatch", new ModelWatch(catalogs, settings.openAiApiKey(), GatewaySettings.OPENAI,
+                intProperty(pc, "models.watch-warn-days"), metrics, java.time.Clock.systemUTC()));
+    }
+
+    private static boolean booleanProperty(PropertiesComponent pc, String key, boolean fallback) {
+        String value = pc.resolveProperty(key).map(String::trim).orElse("");
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("Setting " + key + " must be true or false, not '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static int intProperty(PropertiesComponent pc, String key) {

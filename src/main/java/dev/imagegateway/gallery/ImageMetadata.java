@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagegateway.pipeline.GeneratedImage;
 import dev.imagegateway.pipeline.GenerationRequest;
+import dev.imagegateway.pipeline.RequestValidator;
+import dev.imagegateway.pipeline.ServedModel;
 import dev.imagegateway.security.ApiKeyFilter;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What an image was made from, kept beside it as {@code IMAGES_DIR/.meta/<filename>.json} (prompt, revised prompt,
- * model, size, door, key name; never a key), so the gallery can show it and give the image its alt text. The image
+ * the model that served it and the one the request named, provider, size, quality, door, key name, and what the upstream
+ * said it produced and used; never a key), so the gallery can show it and give the image its alt text. The image
  * file itself stays the upstream's bytes, untouched. Off with {@code images.metadata=false}.
  */
 public class ImageMetadata {
@@ -27,6 +30,8 @@ public class ImageMetadata {
     public static final String REQUEST = "gatewayValidRequest";
     /** Exchange property with the image being saved. */
     public static final String IMAGE = "gatewaySavedImage";
+    /** Exchange property with what the upstream said about the generation (usage, size, quality...), or null. */
+    public static final String DETAILS = "gatewayGenerationDetails";
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageMetadata.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -41,7 +46,10 @@ public class ImageMetadata {
 
     /** Called once the image file exists. A failure here is logged; the image is saved all the same. */
     public void record(@ExchangeProperty(IMAGE) GeneratedImage image, @ExchangeProperty(REQUEST) GenerationRequest request,
-                       @ExchangeProperty(ApiKeyFilter.KEY_NAME) String keyName) {
+                       @ExchangeProperty(ApiKeyFilter.KEY_NAME) String keyName,
+                       @ExchangeProperty(ServedModel.PROPERTY) ServedModel model,
+                       @ExchangeProperty(RequestValidator.PROVIDER) String provider,
+                       @ExchangeProperty(DETAILS) ObjectNode details) {
         if (!enabled || request == null) {
             return;
         }
@@ -51,8 +59,21 @@ public class ImageMetadata {
         if (image.revisedPrompt() != null) {
             json.put("revised_prompt", image.revisedPrompt());
         }
+        // the model that served it; the name the request gave, when that was another (a shut-down model's alias)
         json.put("model", request.model());
+        if (model != null && !model.requested().equals(request.model())) {
+            json.put("requested_model", model.requested());
+        }
+        if (provider != null) {
+            json.put("provider", provider);
+        }
         json.put("size", request.size());
+        if (request.quality() != null) {
+            json.put("quality", request.quality());
+        }
+        if (details != null) {
+            json.set("upstream", details);
+        }
         json.put("door", request.door());
         json.put("key", keyName);
         json.put("created_ms", System.currentTimeMillis());

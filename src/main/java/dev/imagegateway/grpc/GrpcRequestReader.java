@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.imagegateway.pipeline.GenerationRequest;
+import dev.imagegateway.pipeline.ImageOptions;
 import dev.imagegateway.provider.UpstreamRetryPolicy;
 import dev.imagegateway.security.ApiKeyFilter;
 import imagegeneration.ImageRequest;
@@ -33,6 +34,15 @@ public class GrpcRequestReader implements Processor {
         AtomicBoolean cancelled = new AtomicBoolean();
         call.addListener(context -> cancelled.set(true), Runnable::run);
         exchange.setProperty(UpstreamRetryPolicy.CANCELLED, cancelled);
-        exchange.getMessage().setBody(new GenerationRequest(request.getPrompt(), request.getSize(), "grpc"));
+        ImageOptions options = new ImageOptions(blankToNull(request.getQuality()), null, blankToNull(request.getBackground()),
+                blankToNull(request.getModeration()), blankToNull(request.getOutputFormat()),
+                request.hasOutputCompression() ? request.getOutputCompression() : null, null);
+        exchange.getMessage().setBody(new GenerationRequest(request.getPrompt(), request.getSize(), "grpc",
+                blankToNull(request.getModel()), null, options));
+    }
+
+    /** proto3 strings are never null: empty means "not set". */
+    private static String blankToNull(String value) {
+        return value.isEmpty() ? null : value;
     }
 }

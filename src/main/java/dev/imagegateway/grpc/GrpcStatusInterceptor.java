@@ -22,10 +22,31 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
     public static final Metadata.Key<String> X_API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
     public static final Context.Key<String> METADATA_API_KEY = Context.key("gateway-x-api-key");
+    public static final Metadata.Key<String> X_GATEWAY_MODEL = Metadata.Key.of("x-gateway-model", Metadata.ASCII_STRING_MARSHALLER);
+    /** Per call: the model that served it, set by the route (on the call's thread), sent with the response headers. */
+    private static final Context.Key<java.util.concurrent.atomic.AtomicReference<String>> SERVED_MODEL = Context.key("gateway-served-model");
+
+    /** Records, for the call on this thread, the model that served it. */
+    public static void servedModel(String model) {
+        java.util.concurrent.atomic.AtomicReference<String> holder = SERVED_MODEL.get();
+        if (holder != null) {
+            holder.set(model);
+        }
+    }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        java.util.concurrent.atomic.AtomicReference<String> servedModel = new java.util.concurrent.atomic.AtomicReference<>();
         ServerCall<Q, R> mapped = new SimpleForwardingServerCall<>(call) {
+            @Override
+            public void sendHeaders(Metadata responseHeaders) {
+                String model = servedModel.get();
+                if (model != null) {
+                    responseHeaders.put(X_GATEWAY_MODEL, model);
+                }
+                super.sendHeaders(responseHeaders);
+            }
+
             @Override
             public void close(Status status, Metadata trailers) {
                 if (!status.isOk() && status.getCause() != null) {
@@ -38,7 +59,7 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
                 super.close(status, trailers);
             }
         };
-        Context context = Context.current().withValue(METADATA_API_KEY, headers.get(X_API_KEY));
+        Context context = Context.current().withValues(METADATA_API_KEY, headers.get(X_API_KEY), SERVED_MODEL, servedModel);
         return Contexts.interceptCall(context, mapped, headers, next);
     }
 }

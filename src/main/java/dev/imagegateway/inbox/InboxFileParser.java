@@ -7,10 +7,13 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagegateway.error.GatewayException;
+import dev.imagegateway.rest.JsonRequestBody;
 
 /**
  * Reads a prompt file: {@code .txt} has one prompt per line, {@code .jsonl} one {@code {"prompt", "size"}} object
- * per line; blank lines and lines starting with {@code #} are skipped in both. Any other file type is refused.
+ * per line (with the optional fields of the REST door: model, quality, style, background, moderation, output_format,
+ * output_compression, user); blank lines and lines starting with {@code #} are skipped in both. Any other file type is refused.
  */
 public final class InboxFileParser {
 
@@ -44,7 +47,7 @@ public final class InboxFileParser {
             if (text.isEmpty() || text.startsWith("#")) {
                 continue;
             }
-            lines.add(json ? jsonLine(i + 1, text) : new BatchLine(i + 1, text, null, text, null));
+            lines.add(json ? jsonLine(i + 1, text) : BatchLine.prompt(i + 1, text));
         }
         return lines;
     }
@@ -54,19 +57,17 @@ public final class InboxFileParser {
         try {
             node = MAPPER.readTree(text);
         } catch (IOException e) {
-            return new BatchLine(number, null, null, text, "Line is not valid JSON");
+            return BatchLine.unreadable(number, text, "Line is not valid JSON");
         }
         if (node == null || !node.isObject()) {
-            return new BatchLine(number, null, null, text, "Line must be a JSON object");
+            return BatchLine.unreadable(number, text, "Line must be a JSON object");
         }
-        JsonNode prompt = node.get("prompt");
-        JsonNode size = node.get("size");
-        if (prompt != null && !prompt.isNull() && !prompt.isTextual()) {
-            return new BatchLine(number, null, null, text, "Field 'prompt' must be a string");
+        try {
+            return new BatchLine(number, JsonRequestBody.text(node, "prompt"), JsonRequestBody.text(node, "size"),
+                    JsonRequestBody.text(node, "model"), JsonRequestBody.options(node), text, null);
+        } catch (GatewayException e) {
+            // a field of the wrong type: the line fails with the same message a REST call would get
+            return BatchLine.unreadable(number, text, e.getMessage());
         }
-        if (size != null && !size.isNull() && !size.isTextual()) {
-            return new BatchLine(number, null, null, text, "Field 'size' must be a string");
-        }
-        return new BatchLine(number, prompt == null ? null : prompt.textValue(), size == null ? null : size.textValue(), text, null);
     }
 }

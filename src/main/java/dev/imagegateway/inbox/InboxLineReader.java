@@ -69,7 +69,7 @@ public class InboxLineReader implements Processor {
         journal.recordPending(line.number(), stem);
         exchange.setProperty(ImageFilenameBean.STEM, stem);
         exchange.setProperty(SKIP, false);
-        exchange.getMessage().setBody(new GenerationRequest(line.prompt(), line.size(), "inbox"));
+        exchange.getMessage().setBody(new GenerationRequest(line.prompt(), line.size(), "inbox", line.model(), null, line.options()));
     }
 
     private String savedImage(String stem) {

@@ -1,11 +1,15 @@
 package dev.imagegateway.openai;
 
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imagegateway.error.GatewayException;
+import dev.imagegateway.models.ModelCatalogSource;
+import dev.imagegateway.models.ModelEntry;
 import dev.imagegateway.pipeline.GenerationRequest;
 import dev.imagegateway.rest.JsonRequestBody;
 import org.apache.camel.Exchange;
@@ -13,12 +17,13 @@ import org.apache.camel.Processor;
 
 /**
  * OpenAI-compatible door, inbound: the body of OpenAI's {@code POST /v1/images/generations} becomes a
- * {@link GenerationRequest}; the shared route validates it per model. The reply's form ({@code url} or
+ * {@link GenerationRequest}; the shared route validates it against the model catalog. The reply's form ({@code url} or
  * {@code b64_json}) and the base of the URLs it will name travel as exchange properties, since the pipeline drops
  * every header.
  * <p>
- * A field OpenAI's API has but the gateway does not serve (background, output_format, stream...) is refused with
- * OpenAI's own wording rather than silently ignored: the client would get something other than it asked for.
+ * A field the gateway does not know is passed on to the upstream as it came, which judges it: refusing what the
+ * upstream would accept is worse than an upstream 400. {@code stream: true} is refused (the gateway answers whole
+ * images), and a field name that could not be a parameter is refused with OpenAI's own wording.
  */
 public class OpenAiDoorRequestReader implements Processor {
 
@@ -27,9 +32,13 @@ public class OpenAiDoorRequestReader implements Processor {
     public static final String URL = "url";
     public static final String B64_JSON = "b64_json";
 
-    private static final Set<String> FIELDS = Set.of("prompt", "model", "n", "size", "quality", "style", "response_format", "user");
+    private static final Set<String> FIELDS = Set.of("prompt", "model", "n", "size", "quality", "style", "response_format",
+            "user", "background", "moderation", "output_format", "output_compression", "stream", "partial_images");
+    private static final Pattern PARAMETER = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+    private static final int MAX_EXTRA_FIELDS = 32;
     private static final Pattern HOST = Pattern.compile("([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(:[0-9]{1,5})?");
 
+    private final ModelCatalogSource catalogs;
     private final String defaultModel;
     private final String publicBaseUrl;
     private final String scheme;
@@ -39,7 +48,8 @@ public class OpenAiDoorRequestReader implements Processor {
      * @param publicBaseUrl where clients reach the gateway (PUBLIC_BASE_URL), or empty to take it from each request's
      *                      Host header
      */
-    public OpenAiDoorRequestReader(String defaultModel, String publicBaseUrl, boolean tls, int httpPort) {
+    public OpenAiDoorRequestReader(ModelCatalogSource catalogs, String defaultModel, String publicBaseUrl, boolean tls, int httpPort) {
+        this.catalogs = catalogs;
         this.defaultModel = defaultModel;
         this.publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl.replaceAll("/+$", "");
         this.scheme = tls ? "https" : "http";
@@ -49,19 +59,39 @@ public class OpenAiDoorRequestReader implements Processor {
     @Override
     public void process(Exchange exchange) {
         JsonNode json = JsonRequestBody.object(exchange);
-        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
+        Map<String, JsonNode> extra = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = json.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = field.getKey();
+            if (FIELDS.contains(name)) {
+                continue;
+            }
+            if (!PARAMETER.matcher(name).matches() || extra.size() == MAX_EXTRA_FIELDS) {
                 String printable = name.replaceAll("[^A-Za-z0-9_.-]", "?");
                 String shown = printable.length() > 40 ? printable.substring(0, 40) : printable;
                 throw GatewayException.invalid(shown, "Unrecognized request argument supplied: " + shown
                         + (printable.length() > 40 ? "..." : ""));
             }
+            extra.put(name, field.getValue());
         }
+        if (json.hasNonNull("stream")) {
+            JsonNode stream = json.get("stream");
+            if (!stream.isBoolean()) {
+                throw GatewayException.invalid("stream", "Field 'stream' must be a boolean");
+            }
+            if (stream.booleanValue()) {
+                throw GatewayException.invalid("stream", "Streaming ('stream': true) is not served by this gateway; "
+                        + "ask without it to receive the whole images");
+            }
+        }
+        Integer partialImages = JsonRequestBody.integer(json, "partial_images");
+        if (partialImages != null && (partialImages < 0 || partialImages > 3)) {
+            throw GatewayException.invalid("partial_images", "Field 'partial_images' must be 0 to 3");
+        }
+        String model = JsonRequestBody.text(json, "model");
         GenerationRequest request = new GenerationRequest(JsonRequestBody.text(json, "prompt"), JsonRequestBody.text(json, "size"),
-                "openai", JsonRequestBody.text(json, "model"), JsonRequestBody.integer(json, "n"),
-                JsonRequestBody.text(json, "quality"), JsonRequestBody.text(json, "style"), JsonRequestBody.text(json, "user"));
-        String format = responseFormat(JsonRequestBody.text(json, "response_format"), request.model());
+                "openai", model, JsonRequestBody.integer(json, "n"), JsonRequestBody.options(json), extra);
+        String format = responseFormat(JsonRequestBody.text(json, "response_format"), model);
         exchange.setProperty(RESPONSE_FORMAT, format);
         if (URL.equals(format)) {
             exchange.setProperty(IMAGES_BASE_URL, baseUrl(exchange.getMessage().getHeader("Host", String.class)) + "/images/");
@@ -69,11 +99,15 @@ public class OpenAiDoorRequestReader implements Processor {
         exchange.getMessage().setBody(request);
     }
 
-    /** OpenAI's default: URLs from the DALL-E models, base64 from the gpt-image ones (which have no URLs). */
+    /**
+     * The answer's form: as asked (the gateway serves its own URLs for every model, so {@code url} works whatever the
+     * model), else OpenAI's default for the named model as the catalog gives it (URLs from DALL-E, base64 from GPT image).
+     */
     String responseFormat(String requested, String model) {
         if (requested == null) {
             String effective = model == null || model.isBlank() ? defaultModel : model.trim();
-            return effective.startsWith("gpt-image") ? B64_JSON : URL;
+            ModelEntry entry = catalogs.catalog().find(effective);
+            return entry != null ? entry.doorResponseFormat() : B64_JSON;
         }
         if (!URL.equals(requested) && !B64_JSON.equals(requested)) {
             throw GatewayException.invalid("response_format", "Field 'response_format' must be 'url' or 'b64_json'");

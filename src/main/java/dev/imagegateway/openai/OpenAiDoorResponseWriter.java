@@ -6,6 +6,7 @@ import java.time.Clock;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.imagegateway.pipeline.GeneratedImage;
 import dev.imagegateway.pipeline.GeneratedImages;
+import dev.imagegateway.pipeline.ServedModel;
 import dev.imagegateway.rest.JsonResponses;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -14,7 +15,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * OpenAI-compatible door, outbound: {@code {"created": epoch, "data": [{"b64_json" | "url", "revised_prompt"}]}}.
+ * OpenAI-compatible door, outbound: {@code {"created": epoch, "data": [{"b64_json" | "url", "revised_prompt"}]}},
+ * followed by what the upstream said it produced and used ({@code background}, {@code output_format}, {@code quality},
+ * {@code size}, {@code usage}) as OpenAI answers them.
  * With {@code url}, each points to the gateway's own {@code GET /images/{filename}}, where the image was saved. The
  * base64 goes out as the upstream's own bytes, wrapped, not copied (as in the REST door).
  */
@@ -36,7 +39,7 @@ public class OpenAiDoorResponseWriter implements Processor {
         boolean urls = OpenAiDoorRequestReader.URL.equals(exchange.getProperty(OpenAiDoorRequestReader.RESPONSE_FORMAT, String.class));
         String base = exchange.getProperty(OpenAiDoorRequestReader.IMAGES_BASE_URL, String.class);
         // room for every part: a composite with more parts than its maximum consolidates them, copying the 2 MB image
-        CompositeByteBuf body = Unpooled.compositeBuffer(2 + 6 * images.size());
+        CompositeByteBuf body = Unpooled.compositeBuffer(4 + 6 * images.size() + GeneratedImages.DETAILS.size());
         append(body, "{\"created\":" + clock.instant().getEpochSecond() + ",\"data\":[");
         boolean first = true;
         for (GeneratedImage image : images) {
@@ -54,8 +57,15 @@ public class OpenAiDoorResponseWriter implements Processor {
             }
             append(body, "}");
         }
-        append(body, "]}");
+        append(body, "]");
+        if (images.details() != null) {
+            for (var detail : images.details().properties()) {
+                append(body, "," + quote(detail.getKey()) + ":" + detail.getValue().toString());
+            }
+        }
+        append(body, "}");
         JsonResponses.replyRaw(exchange, 200, Buffer.buffer(body));
+        ServedModel.header(exchange);
     }
 
     private static void append(CompositeByteBuf body, String json) {

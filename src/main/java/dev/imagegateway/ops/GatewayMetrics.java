@@ -29,6 +29,8 @@ public class GatewayMetrics {
     private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
     private final Map<Integer, Timer> upstreamTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> tokenCounters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> imageCounters = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -82,5 +84,27 @@ public class GatewayMetrics {
     /** A value read when scraped. */
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** A value read when scraped, with labels (name, value pairs). */
+    public void gauge(String name, String description, Supplier<Number> value, String... tags) {
+        Gauge.builder(name, value).description(description).tags(tags).register(registry);
+    }
+
+    /** Tokens a model's reply says it used, by kind (input, output). */
+    public void tokens(String model, String kind, long count) {
+        if (count <= 0) {
+            return;
+        }
+        tokenCounters.computeIfAbsent(model + '\u0000' + kind, k -> Counter.builder("gateway.tokens")
+                .description("Tokens the upstream reported, by model and kind").tags("model", model, "kind", kind)
+                .register(registry)).increment(count);
+    }
+
+    /** Images a model produced, by the model that served them. */
+    public void imagesGenerated(String model, String provider, int count) {
+        imageCounters.computeIfAbsent(model + '\u0000' + provider, k -> Counter.builder("gateway.images.generated")
+                .description("Images generated, by serving model and provider").tags("model", model, "provider", provider)
+                .register(registry)).increment(count);
     }
 }

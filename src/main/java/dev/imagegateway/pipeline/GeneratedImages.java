@@ -10,13 +10,36 @@ import java.util.List;
  */
 public final class GeneratedImages implements Iterable<GeneratedImage> {
 
+    /** Fields of the upstream's reply worth keeping beside the images (what it produced, what it used). */
+    public static final java.util.Set<String> DETAILS = java.util.Set.of("usage", "background", "output_format", "quality", "size");
+
     private final List<GeneratedImage> images;
+    private final com.fasterxml.jackson.databind.node.ObjectNode details;
 
     public GeneratedImages(List<GeneratedImage> images) {
+        this(images, null);
+    }
+
+    /**
+     * @param details the reply's {@link #DETAILS} fields ({@code usage} in tokens, the {@code size}, {@code quality},
+     *                {@code background} and {@code output_format} it produced), or null when it gave none
+     */
+    public GeneratedImages(List<GeneratedImage> images, com.fasterxml.jackson.databind.node.ObjectNode details) {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("A generation has at least one image");
         }
         this.images = List.copyOf(images);
+        this.details = details == null || details.isEmpty() ? null : details;
+    }
+
+    /** What the upstream said about the generation (see {@link #DETAILS}), or null. */
+    public com.fasterxml.jackson.databind.node.ObjectNode details() {
+        return details;
+    }
+
+    /** The reply's token usage, or null when it gave none. */
+    public com.fasterxml.jackson.databind.JsonNode usage() {
+        return details == null ? null : details.get("usage");
     }
 
     public static GeneratedImages of(GeneratedImage... images) {

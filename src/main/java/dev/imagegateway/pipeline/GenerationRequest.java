@@ -1,33 +1,58 @@
 package dev.imagegateway.pipeline;
 
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * What every door hands to the shared generation route, whatever the protocol it came in on. Only the prompt is
- * required; the validator fills in the defaults, so past it every field but {@code quality}, {@code style} and
- * {@code user} is set.
+ * required; the validator fills in the defaults and resolves the model through the catalog, so past it {@code size},
+ * {@code model} (the model that serves the request) and {@code n} are set.
  *
  * @param prompt  the text to render
- * @param size    WIDTHxHEIGHT as the model names it; blank means the default size
+ * @param size    WIDTHxHEIGHT or auto; blank means the model's default size
  * @param door    where the request came from (grpc, rest, openai, inbox), for logs
  * @param model   the model to ask; null means the configured one
  * @param n       how many images; null means 1
- * @param quality the model's quality option, or null for its default
- * @param style   the model's style option (dall-e-3), or null
- * @param user    the caller's end-user id, passed on to the upstream for its abuse monitoring, or null
+ * @param options quality, style, background, moderation, output format and compression, user
+ * @param extra   request fields the gateway does not know, passed on to the upstream as they came (OpenAI door only)
  */
-public record GenerationRequest(String prompt, String size, String door, String model, Integer n, String quality,
-                                String style, String user) {
+public record GenerationRequest(String prompt, String size, String door, String model, Integer n, ImageOptions options,
+                                Map<String, JsonNode> extra) {
+
+    public GenerationRequest {
+        options = options == null ? ImageOptions.NONE : options;
+        extra = extra == null ? Map.of() : Map.copyOf(extra);
+    }
 
     /** A request of the seed's shape: one image of the configured model. */
     public GenerationRequest(String prompt, String size, String door) {
-        this(prompt, size, door, null, null, null, null, null);
+        this(prompt, size, door, null, null, ImageOptions.NONE, Map.of());
     }
 
-    public GenerationRequest withDefaults(String newSize, String newModel, int newN) {
-        return new GenerationRequest(prompt, newSize, door, newModel, newN, quality, style, user);
+    public GenerationRequest(String prompt, String size, String door, String model, Integer n, ImageOptions options) {
+        this(prompt, size, door, model, n, options, Map.of());
+    }
+
+    /** The request as the validator resolved it: the size, serving model, n and options to use. */
+    public GenerationRequest resolved(String newSize, String newModel, int newN, ImageOptions newOptions) {
+        return new GenerationRequest(prompt, newSize, door, newModel, newN, newOptions, extra);
     }
 
     /** Number of images asked for, 1 unless set. */
     public int count() {
         return n == null ? 1 : n;
+    }
+
+    public String quality() {
+        return options.quality();
+    }
+
+    public String style() {
+        return options.style();
+    }
+
+    public String user() {
+        return options.user();
     }
 }

@@ -52,7 +52,7 @@ public class ImageFilenameBean {
         for (GeneratedImage image : images) {
             named.add(name(image, named.isEmpty() ? stem : null));
         }
-        return new GeneratedImages(named);
+        return new GeneratedImages(named, images.details());
     }
 
     /** Names one image, from the stem when one is given. */

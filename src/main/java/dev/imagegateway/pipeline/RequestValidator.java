@@ -1,32 +1,60 @@
 package dev.imagegateway.pipeline;
 
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import dev.imagegateway.AccessLog;
+import dev.imagegateway.error.ErrorKind;
 import dev.imagegateway.error.GatewayException;
+import dev.imagegateway.models.Lifecycle;
+import dev.imagegateway.models.ModelCatalog;
+import dev.imagegateway.models.ModelCatalogSource;
+import dev.imagegateway.models.ModelEntry;
+import dev.imagegateway.models.SizeRules;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * First step of the shared route: refuses what the model would refuse, before anything is spent upstream,
- * and fills in the defaults (the configured model, the default size, one image).
- * <p>
- * A client may name a model other than the configured one only if it is one whose limits we know: a typo must not
- * become a paid upstream call, and an unknown model cannot be validated.
+ * First step of the shared route: resolves the model through the catalog, refuses what the named model would refuse
+ * before anything is spent upstream, fills in the defaults, and maps a request for a shut-down model onto the model
+ * that now serves it (size to the nearest it accepts, quality through the catalog's map, options it does not take
+ * dropped). Where the catalog is silent the request goes through and the upstream judges.
  */
 public class RequestValidator implements Processor {
 
+    /** Exchange property: the provider route that serves the request (openai, local). */
+    public static final String PROVIDER = "gatewayProvider";
+
     private static final int MAX_USER_LENGTH = 256;
+    private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final Pattern OPTION_VALUE = Pattern.compile("[a-z0-9_.-]{1,32}");
 
+    private final ModelCatalogSource catalogs;
     private final String defaultModel;
-    private final Set<String> models;
+    private final boolean passthrough;
+    private final String defaultProvider;
+    private final boolean offline;
+    private final Clock clock;
 
-    public RequestValidator(String defaultModel) {
+    /**
+     * @param passthrough     serve a model the catalog does not list (generic checks only), with {@code defaultProvider}
+     * @param offline         the built-in renderer serves every request (no upstream key)
+     */
+    public RequestValidator(ModelCatalogSource catalogs, String defaultModel, boolean passthrough, String defaultProvider,
+                            boolean offline, Clock clock) {
+        this.catalogs = catalogs;
         this.defaultModel = defaultModel;
-        Set<String> allowed = new TreeSet<>(ModelCatalog.knownModels());
-        allowed.add(defaultModel);
-        this.models = allowed;
+        this.passthrough = passthrough;
+        this.defaultProvider = defaultProvider;
+        this.offline = offline;
+        this.clock = clock;
+    }
+
+    /** The result: the request to generate and the model resolution behind it. */
+    public record Validated(GenerationRequest request, ServedModel model) {
     }
 
     @Override
@@ -38,44 +66,115 @@ public class RequestValidator implements Processor {
             exchange.setProperty(AccessLog.SIZE, size == null || size.matches("[0-9a-zA-Z]{0,16}") ? size : "invalid");
             exchange.setProperty(AccessLog.PROMPT, request.prompt());
         }
-        GenerationRequest valid = validate(request);
-        exchange.setProperty(AccessLog.SIZE, valid.size());
+        Validated valid = validate(request);
+        exchange.setProperty(AccessLog.SIZE, valid.request().size());
         // for what is recorded beside the saved images
-        exchange.setProperty(dev.imagegateway.gallery.ImageMetadata.REQUEST, valid);
-        exchange.getMessage().setBody(valid);
+        exchange.setProperty(dev.imagegateway.gallery.ImageMetadata.REQUEST, valid.request());
+        exchange.setProperty(ServedModel.PROPERTY, valid.model());
+        exchange.setProperty(PROVIDER, offline ? "local" : valid.model().served().provider());
+        exchange.getMessage().setBody(valid.request());
     }
 
-    public GenerationRequest validate(GenerationRequest request) {
+    public Validated validate(GenerationRequest request) {
         if (request == null || request.prompt() == null || request.prompt().isBlank()) {
             throw GatewayException.invalid("prompt", "Prompt is required");
         }
-        String model = request.model() == null || request.model().isBlank() ? defaultModel : request.model().trim();
-        if (!models.contains(model)) {
-            throw GatewayException.invalid("model", "Field 'model' is not available: '" + shorten(model)
-                    + "'; available: " + String.join(", ", models));
+        ModelCatalog catalog = catalogs.catalog();
+        String name = request.model() == null || request.model().isBlank() ? defaultModel : request.model().trim();
+        ModelEntry named = catalog.find(name);
+        if (named == null) {
+            if (!passthrough || !MODEL_NAME.matcher(name).matches()) {
+                throw new GatewayException(ErrorKind.INVALID_ARGUMENT, "Field 'model' is not available: '" + shorten(name)
+                        + "'; available: " + String.join(", ", available(catalog)), null, null, 0, "model", "model_not_found");
+            }
+            named = ModelEntry.passthrough(name, defaultProvider);
         }
-        ModelCatalog.ModelLimits limits = ModelCatalog.limits(model);
-        if (request.prompt().length() > limits.maxPromptLength()) {
+        // first the named model's own rules: a request it would have refused is refused, even when it is mapped
+        if (request.prompt().length() > named.promptLimit()) {
             throw GatewayException.invalid("prompt", "Field 'prompt' is too long: " + request.prompt().length()
-                    + " characters, " + model + " accepts at most " + limits.maxPromptLength());
+                    + " characters, " + name + " accepts at most " + named.promptLimit());
         }
-        String size = request.size() == null || request.size().isBlank() ? ModelCatalog.DEFAULT_SIZE : request.size().trim();
-        if (!ModelCatalog.acceptsSize(model, size)) {
-            String allowed = limits.sizes().isEmpty() ? "WIDTHxHEIGHT or auto" : String.join(", ", limits.sizes());
-            throw GatewayException.invalid("size",
-                    "Field 'size' is invalid for " + model + ": '" + shorten(size) + "'; allowed: " + allowed);
+        String size = request.size() == null || request.size().isBlank() ? named.defaultSize() : request.size().trim();
+        if (!SizeRules.AUTO.equals(size) && SizeRules.parse(size) == null) {
+            throw GatewayException.invalid("size", "Field 'size' is invalid: '" + shorten(size)
+                    + "'; expected WIDTHxHEIGHT (as 1024x1024) or auto");
+        }
+        String refusal = named.sizes().refusal(size);
+        if (refusal != null) {
+            throw GatewayException.invalid("size", "Field 'size' is invalid for " + name + ": '" + shorten(size) + "'; " + refusal);
         }
         int n = request.count();
-        if (n < 1 || n > limits.maxImages()) {
-            throw GatewayException.invalid("n", "Field 'n' is invalid for " + model + ": " + n
-                    + (limits.maxImages() == 1 ? "; it makes one image per request" : "; allowed: 1 to " + limits.maxImages()));
+        if (n < 1 || n > named.imagesLimit()) {
+            throw GatewayException.invalid("n", "Field 'n' is invalid for " + name + ": " + n
+                    + (named.imagesLimit() == 1 ? "; it makes one image per request" : "; allowed: 1 to " + named.imagesLimit()));
         }
-        checkOption("quality", request.quality(), model, limits.qualities());
-        checkOption("style", request.style(), model, limits.styles());
-        if (request.user() != null && (request.user().length() > MAX_USER_LENGTH || !request.user().matches("[\\x20-\\x7E]*"))) {
+        ImageOptions options = request.options();
+        for (String option : ModelEntry.OPTIONS) {
+            checkOption(option, options.get(option), name, named.accepted(option));
+        }
+        Integer compression = options.outputCompression();
+        if (compression != null) {
+            if (Boolean.FALSE.equals(named.outputCompression())) {
+                throw GatewayException.invalid("output_compression", "Field 'output_compression' is not supported by " + name);
+            }
+            if (compression < 0 || compression > 100) {
+                throw GatewayException.invalid("output_compression", "Field 'output_compression' must be 0 to 100, not " + compression);
+            }
+        }
+        if (options.user() != null && (options.user().length() > MAX_USER_LENGTH || !options.user().matches("[\\x20-\\x7E]*"))) {
             throw GatewayException.invalid("user", "Field 'user' must be at most " + MAX_USER_LENGTH + " printable ASCII characters");
         }
-        return request.withDefaults(size, model, n);
+        // then its lifecycle: itself, its replacement, or refused as OpenAI refuses a shut-down model
+        LocalDate today = LocalDate.now(clock);
+        ModelEntry served = named.inCatalog() ? catalog.servedBy(named, today) : named;
+        if (served == null) {
+            Lifecycle life = named.lifecycle();
+            throw new GatewayException(ErrorKind.NOT_FOUND, "The model `" + name + "` has been shut down"
+                    + (life.shutdown() != null ? " (" + life.shutdown() + ")" : "") + " and is not served; available: "
+                    + String.join(", ", available(catalog)), null, null, 0, "model", "model_not_found");
+        }
+        if (served != named) {
+            size = served.sizes().nearest(size, served.defaultSize());
+            options = mapOptions(named, served, options);
+            if (n > served.imagesLimit() || request.prompt().length() > served.promptLimit()) {
+                throw GatewayException.invalid(n > served.imagesLimit() ? "n" : "prompt", "The model `" + name
+                        + "` is served by " + served.name() + ", which takes at most " + served.imagesLimit()
+                        + " images and " + served.promptLimit() + " characters");
+            }
+        }
+        return new Validated(request.resolved(size, served.name(), n, options), new ServedModel(name, named, served));
+    }
+
+    /** The request's options as the serving model takes them: quality through the map, anything it refuses dropped. */
+    private static ImageOptions mapOptions(ModelEntry named, ModelEntry served, ImageOptions options) {
+        ImageOptions mapped = options;
+        String quality = options.quality();
+        if (quality != null && named.qualityMap().containsKey(quality)) {
+            mapped = mapped.with("quality", named.qualityMap().get(quality));
+        }
+        for (String option : ModelEntry.OPTIONS) {
+            Set<String> accepted = served.accepted(option);
+            String value = mapped.get(option);
+            if (value != null && accepted != null && !accepted.contains(value)) {
+                mapped = mapped.with(option, null);
+            }
+        }
+        if (mapped.outputCompression() != null && Boolean.FALSE.equals(served.outputCompression())) {
+            mapped = mapped.withOutputCompression(null);
+        }
+        return mapped;
+    }
+
+    /** The names a client can use today: every entry but those refused. */
+    private Set<String> available(ModelCatalog catalog) {
+        LocalDate today = LocalDate.now(clock);
+        Set<String> names = new TreeSet<>();
+        for (ModelEntry entry : catalog.entries()) {
+            if (catalog.servedBy(entry, today) != null) {
+                names.add(entry.name());
+            }
+        }
+        return names;
     }
 
     private static void checkOption(String field, String value, String model, Set<String> allowed) {
@@ -83,7 +182,7 @@ public class RequestValidator implements Processor {
             return;
         }
         if (allowed == null) {
-            if (!value.matches("[a-z0-9_-]{1,32}")) {
+            if (!OPTION_VALUE.matcher(value).matches()) {
                 throw GatewayException.invalid(field, "Field '" + field + "' is invalid: '" + shorten(value) + "'");
             }
             return;

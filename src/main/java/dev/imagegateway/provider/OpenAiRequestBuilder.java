@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.imagegateway.models.ModelEntry;
 import dev.imagegateway.pipeline.GenerationRequest;
+import dev.imagegateway.pipeline.ImageOptions;
+import dev.imagegateway.pipeline.ServedModel;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -21,12 +24,12 @@ public class OpenAiRequestBuilder implements Processor {
     public static final String REQUEST = "gatewayRequest";
     private static final JsonFactory JSON = new JsonFactory();
 
-    private final String apiKey;
-    private final String model;
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper(JSON);
 
-    public OpenAiRequestBuilder(String apiKey, String model) {
+    private final String apiKey;
+
+    public OpenAiRequestBuilder(String apiKey) {
         this.apiKey = apiKey;
-        this.model = model;
     }
 
     @Override
@@ -34,28 +37,41 @@ public class OpenAiRequestBuilder implements Processor {
         Message message = exchange.getMessage();
         GenerationRequest request = exchange.getProperty(REQUEST, GenerationRequest.class);
         message.removeHeaders("*");
-        message.setBody(body(request));
+        message.setBody(body(request, exchange.getProperty(ServedModel.PROPERTY, ServedModel.class)));
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Accept", "application/json");
         message.setHeader("Authorization", "Bearer " + apiKey);
     }
 
-    byte[] body(GenerationRequest request) {
-        String model = request.model() != null ? request.model() : this.model;
+    /**
+     * The upstream body: the serving model's upstream id, the prompt, n, size, every option the request set, and the
+     * fields the gateway does not know, passed on as they came (the upstream judges them).
+     */
+    byte[] body(GenerationRequest request, ServedModel model) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.prompt().length());
         try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.setCodec(MAPPER);
             json.writeStartObject();
-            json.writeStringField("model", model);
+            json.writeStringField("model", model.served().upstreamModel());
             json.writeStringField("prompt", request.prompt());
             json.writeNumberField("n", request.count());
             json.writeStringField("size", request.size());
-            optional(json, "quality", request.quality());
-            optional(json, "style", request.style());
-            optional(json, "user", request.user());
-            // the gateway always takes the image itself (to save it); gpt-image models always answer base64 and
-            // reject the parameter
-            if (!model.startsWith("gpt-image")) {
+            ImageOptions options = request.options();
+            for (String option : ModelEntry.OPTIONS) {
+                optional(json, option, options.get(option));
+            }
+            if (options.outputCompression() != null) {
+                json.writeNumberField("output_compression", options.outputCompression());
+            }
+            optional(json, "user", options.user());
+            for (var extra : request.extra().entrySet()) {
+                json.writeFieldName(extra.getKey());
+                json.writeTree(extra.getValue());
+            }
+            // the gateway always takes the image itself (to save it): DALL-E needed asking for base64; GPT image
+            // models always answer base64 and refuse the parameter (the catalog says which)
+            if (model.served().sendsResponseFormat()) {
                 json.writeStringField("response_format", "b64_json");
             }
             json.writeEndObject();

@@ -38,6 +38,8 @@ public class OpenAiResponseReader {
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_BASE64_CHARS).build())
             .build();
+    /** Reads the small fields beside the images (usage) as trees. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper(JSON);
     private static final String NO_IMAGE = "Upstream returned no image data";
     private static final Pattern KEY_LIKE = Pattern.compile("sk-[A-Za-z0-9_*\\-]{4,}");
     private static final long MAX_RETRY_AFTER_SECONDS = 3600;
@@ -119,17 +121,26 @@ public class OpenAiResponseReader {
         if (body.length == 0) {
             throw badResponse("Upstream returned an empty body");
         }
-        try (JsonParser json = JSON.createParser(body)) {
+        try (JsonParser json = MAPPER.createParser(body)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw badResponse("Upstream returned a body that is not a JSON object");
             }
+            List<GeneratedImage> images = null;
+            com.fasterxml.jackson.databind.node.ObjectNode details = MAPPER.createObjectNode();
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String field = json.currentName();
                 JsonToken value = json.nextToken();
                 if ("data".equals(field) && value == JsonToken.START_ARRAY) {
-                    return images(json, body);
+                    images = images(json, body);
+                } else if (GeneratedImages.DETAILS.contains(field)
+                        && (value == JsonToken.START_OBJECT ? "usage".equals(field) : value == JsonToken.VALUE_STRING)) {
+                    details.set(field, json.readValueAsTree());
+                } else {
+                    json.skipChildren();
                 }
-                json.skipChildren();
+            }
+            if (images != null) {
+                return new GeneratedImages(images, details);
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new GatewayException(ErrorKind.UPSTREAM_BAD_RESPONSE, "Upstream returned malformed JSON", null, e);
@@ -137,7 +148,7 @@ public class OpenAiResponseReader {
         throw badResponse(NO_IMAGE);
     }
 
-    private static GeneratedImages images(JsonParser json, byte[] body) throws IOException {
+    private static List<GeneratedImage> images(JsonParser json, byte[] body) throws IOException {
         List<GeneratedImage> images = new ArrayList<>(1);
         while (json.nextToken() == JsonToken.START_OBJECT) {
             GeneratedImage image = null;
@@ -162,7 +173,7 @@ public class OpenAiResponseReader {
         if (images.isEmpty()) {
             throw badResponse(NO_IMAGE);
         }
-        return new GeneratedImages(images);
+        return images;
     }
 
     private static GeneratedImage decode(JsonParser json, byte[] body) throws IOException {
@@ -239,6 +250,11 @@ public class OpenAiResponseReader {
             // the upstream's verdict on the request itself (a safety rejection above all): its param and code go along
             return new GatewayException(ErrorKind.INVALID_ARGUMENT, detail != null ? detail : "Upstream rejected the request",
                     null, null, status, token(param), token(code));
+        }
+        if (status == 404 && "model_not_found".equals(code)) {
+            // a model passed through that the upstream does not serve (or no longer does): the client's to fix
+            return new GatewayException(ErrorKind.NOT_FOUND, detail != null ? detail : "The upstream does not serve this model",
+                    null, null, status, "model", "model_not_found");
         }
         if (status == 401 || status == 403) {
             LOG.error("Configuration error: the upstream refused the gateway's OpenAI credentials (HTTP {}). Check OPENAI_API_KEY.", status);

@@ -57,6 +57,16 @@ public final class JsonRequestBody {
         return value.textValue();
     }
 
+    /**
+     * The optional generation settings every JSON door accepts beside prompt, size and model: quality, style,
+     * background, moderation, output_format, output_compression and user.
+     */
+    public static dev.imagegateway.pipeline.ImageOptions options(JsonNode json) {
+        return new dev.imagegateway.pipeline.ImageOptions(text(json, "quality"), text(json, "style"),
+                text(json, "background"), text(json, "moderation"), text(json, "output_format"),
+                integer(json, "output_compression"), text(json, "user"));
+    }
+
     /** A whole-number field; absent or null is null. */
     public static Integer integer(JsonNode json, String field) {
         JsonNode value = json.get(field);

@@ -6,8 +6,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * REST door, inbound: the JSON body {@code {"prompt": "...", "size": "..."}} becomes a {@link GenerationRequest}.
- * Everything the client got wrong is a 400 (or 415 for a body that is not JSON at all), never a 500.
+ * REST door, inbound: the JSON body {@code {"prompt": "...", "size": "..."}} becomes a {@link GenerationRequest};
+ * beside the seed's fields it takes the optional {@code model}, {@code quality}, {@code style}, {@code background},
+ * {@code moderation}, {@code output_format}, {@code output_compression} and {@code user}. Other fields are ignored, as
+ * the seed's Flask app ignored them. Everything the client got wrong is a 400 (or 415 for a body that is not JSON at
+ * all), never a 500.
  */
 public class RestRequestReader implements Processor {
 
@@ -21,6 +24,7 @@ public class RestRequestReader implements Processor {
     }
 
     private static GenerationRequest read(JsonNode json) {
-        return new GenerationRequest(JsonRequestBody.text(json, "prompt"), JsonRequestBody.text(json, "size"), "rest");
+        return new GenerationRequest(JsonRequestBody.text(json, "prompt"), JsonRequestBody.text(json, "size"), "rest",
+                JsonRequestBody.text(json, "model"), null, JsonRequestBody.options(json));
     }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import dev.imagegateway.pipeline.GeneratedImage;
 import dev.imagegateway.pipeline.GeneratedImages;
+import dev.imagegateway.pipeline.ServedModel;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
@@ -26,5 +27,6 @@ public class RestResponseWriter implements Processor {
         Buffer body = Buffer.buffer(Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(IMAGE), image.base64ByteBuf(),
                 Unpooled.wrappedBuffer(tail)));
         JsonResponses.replyRaw(exchange, 200, body);
+        ServedModel.header(exchange);
     }
 }

@@ -59,7 +59,7 @@ class LocalImageProviderTest {
 
     @Test
     void nImagesAreNDifferentPicturesOfThePrompt() {
-        GeneratedImages images = provider.generate(new GenerationRequest("a cat", "256x256", "test", "dall-e-2", 3, null, null, null));
+        GeneratedImages images = provider.generate(new GenerationRequest("a cat", "256x256", "test", "dall-e-2", 3, null));
         assertEquals(3, images.size());
         assertArrayEquals(generate(provider, "a cat", "256x256").bytes(), images.list().get(0).bytes());
         assertFalse(java.util.Arrays.equals(images.list().get(0).bytes(), images.list().get(1).bytes()));

@@ -89,8 +89,38 @@ class GrpcDoorTest extends StubbedGatewayTestSupport {
         JsonNode body = JSON.readTree(sent.get(0).getBodyAsString());
         assertEquals("A futuristic city skyline at sunset", body.get("prompt").asText());
         assertEquals("1024x1792", body.get("size").asText());
-        assertEquals("dall-e-3", body.get("model").asText());
+        assertEquals("gpt-image-2.6-flare", body.get("model").asText());
+        assertEquals("gpt-image-2.6-flare", response.getModel());
         assertFalse(sent.get(0).getBodyAsString().contains(KEY), "the gateway key never goes upstream");
+    }
+
+    @Test
+    void theNewOptionalFieldsChooseTheModelAndItsOptionsAndTheReplyNamesTheServingModel() throws Exception {
+        upstream().behaveLikeOpenAiOn20261126(UpstreamStub.png(8, 8));
+        java.util.concurrent.atomic.AtomicReference<Metadata> headers = new java.util.concurrent.atomic.AtomicReference<>();
+        ImageResponse response = stub().withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(
+                        headers, new java.util.concurrent.atomic.AtomicReference<>()))
+                .generateImage(request("A fox", "1792x1024", KEY).toBuilder().setModel("dall-e-3").setQuality("hd").build());
+        assertEquals("gpt-image-2.6-flare", response.getModel());
+        assertEquals("gpt-image-2.6-flare", headers.get().get(GrpcStatusInterceptor.X_GATEWAY_MODEL));
+        JsonNode sent = JSON.readTree(upstream().server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH))).get(0).getBodyAsString());
+        assertEquals("gpt-image-2.6-flare", sent.get("model").asText());
+        assertEquals("high", sent.get("quality").asText());
+
+        upstream().reset();
+        upstream().behaveLikeOpenAiOn20261126(UpstreamStub.png(8, 8));
+        ImageResponse webp = stub().generateImage(request("A fox", "", KEY).toBuilder().setModel("gpt-image-2.6-sunburst")
+                .setOutputFormat("webp").setBackground("opaque").setModeration("low").setOutputCompression(0).build());
+        assertTrue(webp.getFilename().endsWith(".webp"), webp.getFilename());
+        assertEquals("gpt-image-2.6-sunburst", webp.getModel());
+        sent = JSON.readTree(upstream().server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH))).get(0).getBodyAsString());
+        assertEquals("webp", sent.get("output_format").asText());
+        assertEquals(0, sent.get("output_compression").asInt(), "an explicit 0 is sent (proto3 optional)");
+        assertEquals("opaque", sent.get("background").asText());
+
+        StatusRuntimeException e = failure(request("x", "", KEY).toBuilder().setQuality("ultra").build());
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("'quality'"), e.getStatus().getDescription());
     }
 
     @Test
@@ -139,7 +169,7 @@ class GrpcDoorTest extends StubbedGatewayTestSupport {
     }
 
     @ParameterizedTest
-    @CsvSource({"256x256, 'size'", "1024x1024x1, 'size'", "auto, 'size'"})
+    @CsvSource({"256x256, 'size'", "1024x1024x1, 'size'", "1000x1000, 'size'"})
     void sizeTheModelRefusesIsInvalidArgument(String size, String field) {
         StatusRuntimeException e = failure(request("x", size, KEY));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
@@ -149,7 +179,7 @@ class GrpcDoorTest extends StubbedGatewayTestSupport {
 
     @Test
     void tooLongPromptIsInvalidArgument() {
-        StatusRuntimeException e = failure(request("p".repeat(4001), "", KEY));
+        StatusRuntimeException e = failure(request("p".repeat(32001), "", KEY));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("'prompt'"));
     }

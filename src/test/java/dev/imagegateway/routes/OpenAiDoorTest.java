@@ -47,7 +47,6 @@ class OpenAiDoorTest extends StubbedGatewayTestSupport {
 
     @Override
     protected void upstreamSettings(Properties p) {
-        p.setProperty("image.model", "dall-e-3");
         p.setProperty("upstream.retries", "0");
     }
 
@@ -79,34 +78,128 @@ class OpenAiDoorTest extends StubbedGatewayTestSupport {
     }
 
     @Test
-    void b64JsonReturnsAndSavesTheImage() throws Exception {
-        byte[] png = UpstreamStub.png(48, 32);
-        upstream().answerJson(200, "{\"created\":1,\"data\":[{\"revised_prompt\":\"A red fox, detailed\",\"b64_json\":\""
-                + Base64.getEncoder().encodeToString(png) + "\"}]}");
+    void todaysModelWithTodaysParameters() throws Exception {
+        upstream().behaveLikeOpenAiOn20261126(UpstreamStub.png(48, 32));
 
-        ImagesResponse response = sdk().images().generate(ImageGenerateParams.builder().prompt("A red fox")
-                .model(ImageModel.DALL_E_3).size(ImageGenerateParams.Size._1792X1024).quality(ImageGenerateParams.Quality.HD)
-                .style(ImageGenerateParams.Style.NATURAL).responseFormat(ImageGenerateParams.ResponseFormat.B64_JSON)
-                .user("user-42").build());
+        var raw = sdk().images().withRawResponse().generate(ImageGenerateParams.builder().prompt("A red fox")
+                .model("gpt-image-2.6-flare").size(ImageGenerateParams.Size.of("1536x1024"))
+                .quality(ImageGenerateParams.Quality.of("xhigh")).background(ImageGenerateParams.Background.TRANSPARENT)
+                .moderation(ImageGenerateParams.Moderation.LOW).outputFormat(ImageGenerateParams.OutputFormat.WEBP)
+                .outputCompression(80L).user("user-42").build());
+        assertEquals("gpt-image-2.6-flare", raw.headers().values("x-gateway-model").get(0));
+        ImagesResponse response = raw.parse();
 
         assertTrue(Math.abs(response.created() - System.currentTimeMillis() / 1000) < 60, "created is now");
         List<Image> data = response.data().orElseThrow();
         assertEquals(1, data.size());
-        assertArrayEquals(png, Base64.getDecoder().decode(data.get(0).b64Json().orElseThrow()));
-        assertEquals("A red fox, detailed", data.get(0).revisedPrompt().orElseThrow());
-        assertTrue(data.get(0).url().isEmpty());
+        assertArrayEquals(UpstreamStub.WEBP, Base64.getDecoder().decode(data.get(0).b64Json().orElseThrow()));
+        // what the upstream said it produced and used comes back as OpenAI's reply has it
+        assertEquals(1056, response.usage().orElseThrow().outputTokens());
+        assertEquals("webp", response.outputFormat().orElseThrow().asString());
+        // the saved file's extension follows the bytes
         assertEquals(1, savedImages().size());
-        assertArrayEquals(png, Files.readAllBytes(savedImages().get(0)));
+        assertTrue(savedImages().get(0).toString().endsWith(".webp"), savedImages().toString());
+        assertArrayEquals(UpstreamStub.WEBP, Files.readAllBytes(savedImages().get(0)));
 
         JsonNode sent = upstreamRequest();
-        assertEquals("dall-e-3", sent.get("model").asText());
+        assertEquals("gpt-image-2.6-flare", sent.get("model").asText());
         assertEquals("A red fox", sent.get("prompt").asText());
         assertEquals(1, sent.get("n").asInt());
-        assertEquals("1792x1024", sent.get("size").asText());
-        assertEquals("hd", sent.get("quality").asText());
-        assertEquals("natural", sent.get("style").asText());
+        assertEquals("1536x1024", sent.get("size").asText());
+        assertEquals("xhigh", sent.get("quality").asText());
+        assertEquals("transparent", sent.get("background").asText());
+        assertEquals("low", sent.get("moderation").asText());
+        assertEquals("webp", sent.get("output_format").asText());
+        assertEquals(80, sent.get("output_compression").asInt());
         assertEquals("user-42", sent.get("user").asText());
-        assertEquals("b64_json", sent.get("response_format").asText(), "the gateway always takes the bytes, to save them");
+        assertFalse(sent.has("response_format"), "GPT image models refuse it");
+        JsonNode meta = JSON.readTree(imagesDir.resolve(".meta").resolve(savedImages().get(0).getFileName() + ".json").toFile());
+        assertEquals("gpt-image-2.6-flare", meta.get("model").asText());
+        assertEquals(1056, meta.get("upstream").get("usage").get("output_tokens").asInt());
+    }
+
+    @Test
+    void aDallE3ScriptIsServedByTodaysModel() throws Exception {
+        upstream().behaveLikeOpenAiOn20261126(UpstreamStub.png(48, 32));
+
+        var raw = sdk().images().withRawResponse().generate(ImageGenerateParams.builder().prompt("A red fox")
+                .model(ImageModel.DALL_E_3).size(ImageGenerateParams.Size._1792X1024).quality(ImageGenerateParams.Quality.HD)
+                .style(ImageGenerateParams.Style.NATURAL).responseFormat(ImageGenerateParams.ResponseFormat.B64_JSON)
+                .user("user-42").build());
+        assertEquals("gpt-image-2.6-flare", raw.headers().values("x-gateway-model").get(0));
+        List<Image> data = raw.parse().data().orElseThrow();
+        assertArrayEquals(UpstreamStub.png(48, 32), Base64.getDecoder().decode(data.get(0).b64Json().orElseThrow()));
+
+        // the stub answers a shut-down name with 404 and response_format or style with 400: none of them went
+        JsonNode sent = upstreamRequest();
+        assertEquals("gpt-image-2.6-flare", sent.get("model").asText());
+        assertEquals("1792x1024", sent.get("size").asText());
+        assertEquals("high", sent.get("quality").asText(), "hd maps to high");
+        assertFalse(sent.has("style") || sent.has("response_format"), sent.toString());
+        assertEquals("user-42", sent.get("user").asText());
+        JsonNode meta = JSON.readTree(imagesDir.resolve(".meta").resolve(savedImages().get(0).getFileName() + ".json").toFile());
+        assertEquals("gpt-image-2.6-flare", meta.get("model").asText());
+        assertEquals("dall-e-3", meta.get("requested_model").asText());
+    }
+
+    @Test
+    void aModelTheCatalogDoesNotListIsPassedThroughAndAnUnknownParameterToo() throws Exception {
+        upstream().behaveLikeOpenAiOn20261126(UpstreamStub.png(8, 8));
+        // gpt-image-2 is listed upstream; pretend a newer snapshot appeared that the catalog does not know yet
+        upstream().server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo(UpstreamStub.PATH)).atPriority(0)
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.model",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo("gpt-image-2.7-preview")))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(UpstreamStub.envelope(
+                        Base64.getEncoder().encodeToString(UpstreamStub.png(8, 8))))));
+        ImagesResponse response = sdk().images().generate(ImageGenerateParams.builder().prompt("x").model("gpt-image-2.7-preview")
+                .size(ImageGenerateParams.Size.of("2000x1000")).putAdditionalBodyProperty("complexity", com.openai.core.JsonValue.from("low"))
+                .build());
+        assertEquals(1, response.data().orElseThrow().size());
+        JsonNode sent = upstreamRequest();
+        assertEquals("gpt-image-2.7-preview", sent.get("model").asText());
+        assertEquals("2000x1000", sent.get("size").asText());
+        assertEquals("low", sent.get("complexity").asText(), "a parameter the gateway does not know is the upstream's to judge");
+
+        // and a model the upstream does not have is OpenAI's own 404 model_not_found, not a gateway failure
+        upstream().reset();
+        upstream().behaveLikeOpenAiOn20261126(UpstreamStub.png(8, 8));
+        com.openai.errors.NotFoundException missing = assertThrows(com.openai.errors.NotFoundException.class,
+                () -> sdk().images().generate(ImageGenerateParams.builder().prompt("x").model("gpt-image-9").build()));
+        assertEquals("model_not_found", missing.code().orElseThrow());
+    }
+
+    @Test
+    void modelsListAndRetrieveComeFromTheCatalog() {
+        var ids = sdk().models().list().data().stream().map(com.openai.models.models.Model::id).toList();
+        for (String id : new String[] {"gpt-image-2.6-flare", "gpt-image-2.6-sunburst", "gpt-image-2", "gpt-image-1.5", "dall-e-3", "dall-e-2"}) {
+            assertTrue(ids.contains(id), id + " in " + ids);
+        }
+        com.openai.models.models.Model flare = sdk().models().retrieve("gpt-image-2.6-flare");
+        assertEquals("gpt-image-2.6-flare", flare.id());
+        assertEquals("openai", flare.ownedBy());
+        assertEquals(java.time.LocalDate.parse("2026-11-04").atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond(), flare.created());
+        com.openai.models.models.Model dallE3 = sdk().models().retrieve("dall-e-3");
+        assertEquals("gpt-image-2.6-flare", dallE3._additionalProperties().get("served_by").asString().orElseThrow());
+        assertEquals("2026-12-01", sdk().models().retrieve("gpt-image-1-mini")._additionalProperties().get("shutdown_date").asString().orElseThrow());
+        com.openai.errors.NotFoundException missing = assertThrows(com.openai.errors.NotFoundException.class,
+                () -> sdk().models().retrieve("dall-e-9"));
+        assertEquals("model_not_found", missing.code().orElseThrow());
+        OpenAIClient wrong = client("not-a-gateway-key");
+        try {
+            assertThrows(UnauthorizedException.class, () -> wrong.models().list());
+        } finally {
+            wrong.close();
+        }
+    }
+
+    @Test
+    void streamingIsRefusedNamingTheParameter() throws Exception {
+        HttpResponse<String> stream = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/v1/images/generations"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\",\"stream\":true,\"partial_images\":2}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertOpenAiError(stream, 400, "stream", "Streaming");
+        assertEquals(0, upstreamCalls());
     }
 
     @Test
@@ -136,10 +229,13 @@ class OpenAiDoorTest extends StubbedGatewayTestSupport {
     }
 
     @Test
-    void dallE3DefaultsToUrlsAsOpenAiDoes() throws Exception {
+    void dallEModelsDefaultToUrlsAsOpenAiDidAndGptImageModelsToBase64() throws Exception {
         upstream().answerImage(UpstreamStub.png(8, 8));
-        Image image = sdk().images().generate(ImageGenerateParams.builder().prompt("A boat").build()).data().orElseThrow().get(0);
-        assertTrue(image.url().orElseThrow().contains("/images/"));
+        Image dallE = sdk().images().generate(ImageGenerateParams.builder().prompt("A boat").model(ImageModel.DALL_E_3).build())
+                .data().orElseThrow().get(0);
+        assertTrue(dallE.url().orElseThrow().contains("/images/"));
+        Image gptImage = sdk().images().generate(ImageGenerateParams.builder().prompt("A boat").build()).data().orElseThrow().get(0);
+        assertTrue(gptImage.b64Json().isPresent() && gptImage.url().isEmpty());
     }
 
     @Test
@@ -152,6 +248,7 @@ class OpenAiDoorTest extends StubbedGatewayTestSupport {
         ImagesResponse response = sdk().images().generate(ImageGenerateParams.builder().prompt("Two cats")
                 .model(ImageModel.DALL_E_2).n(2).size(ImageGenerateParams.Size._512X512)
                 .responseFormat(ImageGenerateParams.ResponseFormat.B64_JSON).build());
+        // dall-e-2 is served by today's model at the nearest size it takes
 
         List<Image> data = response.data().orElseThrow();
         assertEquals(2, data.size());
@@ -159,7 +256,8 @@ class OpenAiDoorTest extends StubbedGatewayTestSupport {
         assertArrayEquals(second, Base64.getDecoder().decode(data.get(1).b64Json().orElseThrow()));
         assertEquals(2, savedImages().size(), "each image is saved");
         JsonNode sent = upstreamRequest();
-        assertEquals("dall-e-2", sent.get("model").asText());
+        assertEquals("gpt-image-2.6-flare", sent.get("model").asText());
+        assertEquals("816x816", sent.get("size").asText());
         assertEquals(2, sent.get("n").asInt(), "one upstream call for both images");
         assertFalse(sent.has("style"));
     }
@@ -199,9 +297,6 @@ class OpenAiDoorTest extends StubbedGatewayTestSupport {
         BadRequestException style = assertThrows(BadRequestException.class, () -> sdk().images().generate(ImageGenerateParams
                 .builder().prompt("x").model(ImageModel.DALL_E_2).style(ImageGenerateParams.Style.VIVID).build()));
         assertEquals("style", style.param().orElseThrow());
-        BadRequestException model = assertThrows(BadRequestException.class,
-                () -> sdk().images().generate(ImageGenerateParams.builder().prompt("x").model("dall-e-9").build()));
-        assertEquals("model", model.param().orElseThrow());
         assertEquals(0, upstreamCalls());
     }
 
@@ -248,9 +343,14 @@ class OpenAiDoorTest extends StubbedGatewayTestSupport {
         String url = "http://localhost:" + httpPort() + "/v1/images/generations";
         HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + KEY)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\",\"background\":\"transparent\"}")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\",\"bad name!\":1}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertOpenAiError(unknown, 400, "background", "Unrecognized request argument supplied: background");
+        assertOpenAiError(unknown, 400, "bad?name?", "Unrecognized request argument supplied: bad?name?");
+        HttpResponse<String> unsupported = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\",\"model\":\"dall-e-3\",\"background\":\"transparent\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertOpenAiError(unsupported, 400, "background", "not supported by dall-e-3");
 
         HttpResponse<String> malformed = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + KEY)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":")).build(),

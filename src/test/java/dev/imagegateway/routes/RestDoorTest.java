@@ -88,11 +88,32 @@ class RestDoorTest extends StubbedGatewayTestSupport {
         assertFalse(sent.containsHeader("X-API-KEY"));
         assertFalse(sent.containsHeader("X-Custom-Trace"));
         JsonNode sentJson = JSON.readTree(sent.getBodyAsString());
-        assertEquals("dall-e-3", sentJson.get("model").asText());
+        assertEquals("gpt-image-2.6-flare", sentJson.get("model").asText());
         assertEquals("A futuristic city", sentJson.get("prompt").asText());
         assertEquals(1, sentJson.get("n").asInt());
         assertEquals("1792x1024", sentJson.get("size").asText());
-        assertEquals("b64_json", sentJson.get("response_format").asText());
+        assertFalse(sentJson.has("response_format"), "GPT image models always answer base64 and refuse the parameter");
+        assertEquals("gpt-image-2.6-flare", response.headers().firstValue("x-gateway-model").orElseThrow());
+    }
+
+    @Test
+    void theOptionalFieldsChooseTheModelAndItsOptions() throws Exception {
+        upstream().behaveLikeOpenAiOn20261126(UpstreamStub.png(8, 8));
+        HttpResponse<String> response = generate("{\"prompt\":\"x\",\"model\":\"dall-e-2\",\"size\":\"512x512\","
+                + "\"quality\":\"standard\",\"ignored\":true}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("gpt-image-2.6-flare", response.headers().firstValue("x-gateway-model").orElseThrow());
+        JsonNode sent = JSON.readTree(upstream().server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH))).get(0).getBodyAsString());
+        assertEquals("816x816", sent.get("size").asText());
+        assertEquals("medium", sent.get("quality").asText());
+        assertFalse(sent.has("ignored"), "the seed's door ignores what it does not know, as Flask did");
+
+        upstream().reset();
+        upstream().behaveLikeOpenAiOn20261126(UpstreamStub.png(8, 8));
+        response = generate("{\"prompt\":\"x\",\"model\":\"gpt-image-2\",\"output_format\":\"webp\",\"output_compression\":50}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(JSON.readTree(response.body()).get("filename").asText().endsWith(".webp"));
+        assertEquals("gpt-image-2", response.headers().firstValue("x-gateway-model").orElseThrow());
     }
 
     @Test
@@ -122,6 +143,10 @@ class RestDoorTest extends StubbedGatewayTestSupport {
         "string               | \"prompt\"                              | must be a JSON object",
         "prompt not a string  | {\"prompt\":42}                         | 'prompt' must be a string",
         "bad size             | {\"prompt\":\"x\",\"size\":\"256x256\"} | 'size'",
+        "size off the rule    | {\"prompt\":\"x\",\"size\":\"1000x1000\"} | multiples of 16",
+        "dall-e-3 size        | {\"prompt\":\"x\",\"model\":\"dall-e-3\",\"size\":\"512x512\"} | 'size' is invalid for dall-e-3",
+        "model not a string   | {\"prompt\":\"x\",\"model\":3}         | 'model' must be a string",
+        "quality of no model  | {\"prompt\":\"x\",\"quality\":\"hd\"} | 'quality' is invalid",
         "size not a string    | {\"prompt\":\"x\",\"size\":1024}        | 'size' must be a string",
         "empty body           | ''                                      | JSON object",
     })
@@ -133,7 +158,7 @@ class RestDoorTest extends StubbedGatewayTestSupport {
 
     @Test
     void promptLongerThanTheModelAllowsIs400() throws Exception {
-        String prompt = "a".repeat(4001);
+        String prompt = "a".repeat(32001);
         assertJsonError(generate("{\"prompt\":\"" + prompt + "\"}"), 400, "'prompt' is too long");
         assertEquals(0, upstream().server().getAllServeEvents().size());
     }

@@ -138,7 +138,7 @@ class WebConsoleApiTest extends ConsoleTestSupport {
         } while (!image.has("prompt") && System.currentTimeMillis() < deadline);
         assertEquals(filename, image.get("filename").asText());
         assertEquals("A quiet <b>harbour</b>", image.get("prompt").asText());
-        assertEquals("dall-e-3", image.get("model").asText());
+        assertEquals("gpt-image-2.6-flare", image.get("model").asText());
         assertEquals("rest", image.get("door").asText());
         String recorded = Files.readString(imagesDir.resolve(".meta").resolve(filename + ".json"));
         assertFalse(recorded.contains(KEY), "the key's name is recorded, never the key");
@@ -178,9 +178,19 @@ class WebConsoleApiTest extends ConsoleTestSupport {
     @Test
     void infoNamesTheModelAndItsSizes() throws Exception {
         JsonNode info = getJson("/api/info");
-        assertEquals("dall-e-3", info.get("model").asText());
+        assertEquals("gpt-image-2.6-flare", info.get("model").asText());
         assertEquals("local", info.get("provider").asText());
-        assertEquals("[\"1024x1024\",\"1792x1024\",\"1024x1792\"]", info.get("sizes").toString());
-        assertEquals(4000, info.get("max_prompt_length").asInt());
+        assertTrue(info.get("sizes").toString().startsWith("[\"1024x1024\",\"1536x1024\",\"1024x1536\""), info.get("sizes").toString());
+        assertEquals(32000, info.get("max_prompt_length").asInt());
+        // every model of the catalog a client can name, with its own choices
+        java.util.Map<String, JsonNode> models = new java.util.HashMap<>();
+        info.get("models").forEach(m -> models.put(m.get("id").asText(), m));
+        assertEquals("[\"1024x1024\",\"1792x1024\",\"1024x1792\"]", models.get("dall-e-3").get("sizes").toString());
+        assertEquals(4000, models.get("dall-e-3").get("max_prompt_length").asInt());
+        assertEquals("gpt-image-2.6-flare", models.get("dall-e-3").get("served_by").asText());
+        assertEquals("retired", models.get("dall-e-3").get("lifecycle").asText());
+        assertEquals("2026-12-01", models.get("gpt-image-1.5").get("shutdown_date").asText());
+        assertTrue(models.get("gpt-image-2.6-flare").get("qualities").toString().contains("xhigh"));
+        assertTrue(models.get("gpt-image-2.6-flare").get("size_rule").asText().contains("multiples of 16"));
     }
 }

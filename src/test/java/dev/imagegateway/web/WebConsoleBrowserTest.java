@@ -106,10 +106,13 @@ class WebConsoleBrowserTest extends ConsoleTestSupport {
     void generatesAnImageAndShowsIt() throws Exception {
         browser.get(base());
         visible("key-input").sendKeys(KEY, Keys.ENTER);
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("model-info"), "dall-e-3"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("model-info"), "gpt-image-2.6-flare"));
         assertEquals(KEY, js("return sessionStorage.getItem('imageGatewayKey')"), "the key is kept for the tab only");
 
         visible("prompt").sendKeys(PROMPT);
+        // a DALL-E 3 name, from the catalog's picker: its own sizes, served by today's model
+        new Select(browser.findElement(By.id("model"))).selectByValue("dall-e-3");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("model-note"), "served by gpt-image-2.6-flare"));
         new Select(browser.findElement(By.id("size"))).selectByValue("1792x1024");
         browser.findElement(By.id("generate-button")).click();
 
