@@ -29,6 +29,15 @@ public class ClientCommand implements Callable<Integer> {
     @Option(names = {"-s", "--size"}, defaultValue = "1024x1024", description = "Image size (default: ${DEFAULT-VALUE}).")
     String size;
 
+    @Option(names = {"-m", "--model"}, description = "Model to ask for (default: the gateway's IMAGE_MODEL); GET /v1/models lists them.")
+    String model;
+
+    @Option(names = {"-q", "--quality"}, description = "Quality the model accepts (low, medium, high, xhigh, max, auto...).")
+    String quality;
+
+    @Option(names = "--output-format", description = "png, jpeg or webp, where the model offers them.")
+    String outputFormat;
+
     @Option(names = "--server", description = "host:port of the gateway (default: SERVER_ADDRESS, else localhost:50051).")
     String server;
 
@@ -46,9 +55,19 @@ public class ClientCommand implements Callable<Integer> {
         ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext()
                 .maxInboundMessageSize(MAX_RESPONSE_BYTES).build();
         try {
+            ImageRequest.Builder request = ImageRequest.newBuilder().setPrompt(prompt).setSize(size).setApiKey(apiKey);
+            if (model != null) {
+                request.setModel(model);
+            }
+            if (quality != null) {
+                request.setQuality(quality);
+            }
+            if (outputFormat != null) {
+                request.setOutputFormat(outputFormat);
+            }
             ImageResponse response = ImageGenerationServiceGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
-                    .generateImage(ImageRequest.newBuilder().setPrompt(prompt).setSize(size).setApiKey(apiKey).build());
+                    .generateImage(request.build());
             System.out.println("Image Generated Successfully!");
             String image = response.getImage();
             System.out.println("Base64 Image Data: " + image.substring(0, Math.min(100, image.length())) + "...");
@@ -56,6 +75,9 @@ public class ClientCommand implements Callable<Integer> {
                 System.out.println("Image saved as: " + Path.of("images", response.getFilename()));
             } else {
                 System.out.println("Note: Image was not saved (no filename returned)");
+            }
+            if (!response.getModel().isEmpty()) {
+                System.out.println("Model: " + response.getModel());
             }
             return 0;
         } catch (StatusRuntimeException e) {

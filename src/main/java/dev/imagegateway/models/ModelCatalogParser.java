@@ -154,7 +154,9 @@ public final class ModelCatalogParser {
         } else if (sizes.accepts(ModelEntry.DEFAULT_SIZE)) {
             defaultSize = ModelEntry.DEFAULT_SIZE;
         } else {
-            throw error(node, where + ": " + ModelEntry.DEFAULT_SIZE + " is not one of its sizes, so it needs a default_size");
+            // the first size it lists (or presets), else it must say
+            defaultSize = sizes.presets().stream().filter(s -> SizeRules.parse(s) != null).findFirst().orElseThrow(
+                    () -> error(node, where + ": " + ModelEntry.DEFAULT_SIZE + " is not one of its sizes, so it needs a default_size"));
         }
         Map<String, Set<String>> options = new LinkedHashMap<>();
         for (String option : ModelEntry.OPTIONS) {

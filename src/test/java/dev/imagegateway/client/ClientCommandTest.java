@@ -9,6 +9,7 @@ import dev.imagegateway.routes.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,21 @@ class ClientCommandTest extends GatewayTestSupport {
         assertTrue(lines[1].matches("Base64 Image Data: iVBORw0KGgo.{89}\\.\\.\\."), lines[1]);
         assertTrue(lines[2].matches("Image saved as: images/\\d{10}_[0-9a-f]{12}\\.png"), lines[2]);
         savedImage(lines[2].substring("Image saved as: images/".length()));
+        assertEquals("Model: gpt-image-2.6-flare", lines[3]);
+    }
+
+    @Test
+    void asksForAModelAndItsOptions() throws Exception {
+        String[] result = run("--prompt", "A lake", "--model", "dall-e-3", "--size", "1792x1024", "--quality", "hd",
+                "--server", "localhost:" + grpcPort(), "--key", KEY);
+        assertEquals("0", result[0], result[1]);
+        String[] lines = result[1].split("\\R");
+        String filename = lines[2].substring("Image saved as: images/".length());
+        assertArrayEquals(new int[] {1792, 1024}, pngSize(java.nio.file.Files.readAllBytes(savedImage(filename))));
+        assertEquals("Model: gpt-image-2.6-flare", lines[3], "dall-e-3 is served by today's model");
+        String[] refused = run("--prompt", "x", "--model", "dall-e-3", "--quality", "ultra", "--server", "localhost:" + grpcPort(), "--key", KEY);
+        assertEquals("1", refused[0]);
+        assertTrue(refused[1].startsWith("Error: INVALID_ARGUMENT - Field 'quality' is invalid for dall-e-3"), refused[1]);
     }
 
     @Test

@@ -35,6 +35,22 @@ class InboxFileParserTest {
     }
 
     @Test
+    void jsonLinesCarryTheModelAndTheOptionsOfTheRestDoor() {
+        List<BatchLine> lines = InboxFileParser.parse("p.jsonl", """
+                {"prompt": "a", "model": "dall-e-3", "quality": "hd", "style": "vivid"}
+                {"prompt": "b", "output_format": "webp", "output_compression": 60, "background": "opaque", "moderation": "low"}
+                {"prompt": "c", "quality": 5}
+                {"prompt": "d", "output_compression": "high"}
+                """);
+        assertEquals("dall-e-3", lines.get(0).model());
+        assertEquals("hd", lines.get(0).options().quality());
+        assertEquals("vivid", lines.get(0).options().style());
+        assertEquals(new dev.imagegateway.pipeline.ImageOptions(null, null, "opaque", "low", "webp", 60, null), lines.get(1).options());
+        assertEquals("Field 'quality' must be a string", lines.get(2).parseError());
+        assertEquals("Field 'output_compression' must be a whole number", lines.get(3).parseError());
+    }
+
+    @Test
     void otherFilesAreRefused() {
         assertFalse(InboxFileParser.isSupported("a.csv"));
         assertTrue(InboxFileParser.isSupported("A.TXT"));

@@ -118,6 +118,28 @@ class InboxTest extends StubbedGatewayTestSupport {
     }
 
     @Test
+    void jsonLinesNameModelsAndOptionsAsTheOtherDoorsDo() throws Exception {
+        upstream().reset();
+        upstream().behaveLikeOpenAiOn20261126(UpstreamStub.png(16, 16));
+        drop("models.jsonl", """
+                {"prompt": "a lake", "model": "dall-e-3", "size": "1024x1792", "quality": "hd"}
+                {"prompt": "a hill", "model": "gpt-image-2.6-sunburst", "output_format": "webp"}
+                {"prompt": "a cave", "model": "dall-e-3", "size": "256x256"}
+                """);
+        JsonNode report = awaitReport("models.jsonl");
+        assertEquals(2, report.at("/totals/succeeded").asInt(), report.toString());
+        assertTrue(report.get("lines").get(1).get("filename").asText().endsWith(".webp"));
+        assertTrue(report.get("lines").get(2).get("error").asText().contains("'size' is invalid for dall-e-3"));
+        var sent = upstream().server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH))).stream()
+                .map(r -> r.getBodyAsString()).sorted().toList();
+        assertEquals(2, sent.size());
+        JsonNode lake = JSON.readTree(sent.stream().filter(b -> b.contains("a lake")).findFirst().orElseThrow());
+        assertEquals("gpt-image-2.6-flare", lake.get("model").asText());
+        assertEquals("1024x1792", lake.get("size").asText());
+        assertEquals("high", lake.get("quality").asText());
+    }
+
+    @Test
     void aFileStillBeingWrittenIsNotReadEarly() throws Exception {
         Path file = inboxDir.resolve("slow.txt");
         Files.writeString(file, "first\n");

@@ -112,7 +112,7 @@ class ModelCatalogParserTest {
         "models:\\n  m:\\n    provider: openai\\n    max_n: ten| line 4| max_n must be a number",
         "models:\\n  m:\\n    provider: openai\\n    max_n: 0| line 4| above 0",
         "models:\\n  m:\\n    provider: openai\\n    sizes: [1024x1024, 1024]| line 4| '1024' is not WIDTHxHEIGHT",
-        "models:\\n  m:\\n    provider: openai\\n    sizes: [512x512]| line 3| it needs a default_size",
+        "models:\\n  m:\\n    provider: openai\\n    sizes: {multiple_of: 100}| line 3| it needs a default_size",
         "models:\\n  m:\\n    provider: openai\\n    sizes: {multiple_of: 16, presets: [1000x1000]}| line 4| multiples of 16",
         "models:\\n  m:\\n    provider: openai\\n    retired: gone| line 3| maps to 'gone'",
         "models:\\n  a: {provider: openai, retired: b}\\n  b: {provider: openai, retired: a}| line 2| maps back to itself",
