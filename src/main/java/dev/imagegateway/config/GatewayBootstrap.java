@@ -221,7 +221,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("presentedKeyReader", new PresentedKeyReader());
         // the pipeline
         registry.bind("requestValidator", new RequestValidator(registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),
-                settings.model(), booleanProperty(pc, "models.passthrough", true), GatewaySettings.OPENAI,
+                booleanProperty(pc, "models.passthrough", true), GatewaySettings.OPENAI,
                 GatewaySettings.LOCAL.equals(settings.provider()), java.time.Clock.systemUTC()));
         registry.bind("usageMetrics", new dev.imagegateway.ops.UsageMetrics(metrics));
         registry.bind("imageFilenameBean", new ImageFilenameBean(settings.imagesDir()));
@@ -252,7 +252,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         // OpenAI-compatible door, and the saved images it links to
         boolean tls = "TLS".equals(pc.resolveProperty("gateway.grpc-negotiation").orElse(""));
         registry.bind("openAiDoorRequestReader", new OpenAiDoorRequestReader(
-                registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class), settings.model(),
+                registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),
                 pc.resolveProperty("public.base-url").map(String::trim).orElse(""), tls, settings.httpPort()));
         registry.bind("openAiDoorResponseWriter", new OpenAiDoorResponseWriter());
         registry.bind("openAiErrorResponder", new OpenAiErrorResponder());
@@ -295,32 +295,34 @@ public class GatewayBootstrap implements CamelConfiguration {
     private static void bindModels(Registry registry, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics) {
         String file = pc.resolveProperty("models.file").map(String::trim).orElse("");
         ModelCatalogSource catalogs = new ModelCatalogSource(file.isEmpty() ? null : Path.of(file),
-                java.util.Set.of(GatewaySettings.OPENAI, GatewaySettings.LOCAL));
+                java.util.Set.of(GatewaySettings.OPENAI, GatewaySettings.LOCAL), settings.model());
         registry.bind("modelCatalog", catalogs);
         ModelCatalog catalog = catalogs.catalog();
         java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
-        ModelEntry configured = catalog.find(settings.model());
+        String model = catalogs.defaultModel();
+        ModelEntry configured = catalog.find(model);
         if (configured == null) {
             if (!booleanProperty(pc, "models.passthrough", true)) {
-                throw new IllegalArgumentException("IMAGE_MODEL '" + settings.model() + "' is not in the model catalog ("
+                throw new IllegalArgumentException("IMAGE_MODEL '" + model + "' is not in the model catalog ("
                         + catalog.source() + ") and MODELS_PASSTHROUGH is false");
             }
-            LOG.warn("IMAGE_MODEL '{}' is not in the model catalog: served as it is named, with generic checks only", settings.model());
+            LOG.warn("IMAGE_MODEL '{}' is not in the model catalog: served as it is named, with generic checks only", model);
         } else {
             Lifecycle life = configured.lifecycle();
             ModelEntry served = catalog.servedBy(configured, today);
             if (served == null) {
-                throw new IllegalArgumentException("IMAGE_MODEL '" + settings.model() + "' is shut down and the catalog refuses it; "
+                throw new IllegalArgumentException("IMAGE_MODEL '" + model + "' is shut down and the catalog refuses it; "
                         + "choose another model");
             }
             if (life.state() == Lifecycle.State.DEPRECATED && served == configured) {
-                LOG.warn("IMAGE_MODEL '{}' is deprecated: it shuts down on {}{}", settings.model(), life.shutdown(),
+                LOG.warn("Default model '{}' is deprecated: it shuts down on {}{}", model, life.shutdown(),
                         life.replacement() != null ? ", then " + life.replacement() + " serves its requests" : ", then its requests are refused");
             } else if (served != configured) {
-                LOG.warn("IMAGE_MODEL '{}' is shut down{}: {} serves its requests", settings.model(),
+                LOG.warn("Default model '{}' is shut down{}: {} serves its requests", model,
                         life.shutdown() != null ? " (" + life.shutdown() + ")" : "", served.name());
             }
         }
+        LOG.info("Default model: {}{}", model, catalogs.defaultIsConfigured() ? " (IMAGE_MODEL)" : " (the catalog's default)");
         registry.bind("openAiModelsResponder", new ModelsResponder(catalogs, java.time.Clock.systemUTC()));
         boolean watch = GatewaySettings.OPENAI.equals(settings.provider()) && booleanProperty(pc, "models.watch-enabled", true);
         pc.addOverrideProperty("gateway.model-watch-enabled", Boolean.toString(watch));

@@ -44,7 +44,7 @@ public record GatewaySettings(
         String keys = value(pc, "api.secret-key", "");
         // a gateway never runs without a key: with neither API_SECRET_KEY nor API_KEYS_FILE, one is made up
         boolean generated = keys.isBlank() && value(pc, "api.keys-file", "").isEmpty();
-        return new GatewaySettings(openAiKey, baseUrl, value(pc, "image.model", "gpt-image-2.6-flare"), provider,
+        return new GatewaySettings(openAiKey, baseUrl, value(pc, "image.model", ""), provider,
                 generated ? ApiKeys.generate() : keys, generated,
                 Integer.parseInt(value(pc, "grpc.port", "50051")), Integer.parseInt(value(pc, "http.port", "8080")),
                 Path.of(value(pc, "images.dir", "images")),

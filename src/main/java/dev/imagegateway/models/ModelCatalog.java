@@ -12,11 +12,18 @@ import java.util.Map;
 public final class ModelCatalog {
 
     private final Map<String, ModelEntry> entries;
+    private final String defaultModel;
     private final String source;
 
-    ModelCatalog(Map<String, ModelEntry> entries, String source) {
+    ModelCatalog(Map<String, ModelEntry> entries, String defaultModel, String source) {
         this.entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        this.defaultModel = defaultModel;
         this.source = source;
+    }
+
+    /** The model of a request that names none, unless IMAGE_MODEL says otherwise: the file's {@code default}. */
+    public String defaultModel() {
+        return defaultModel;
     }
 
     /** The entry of a public model name, or null. */

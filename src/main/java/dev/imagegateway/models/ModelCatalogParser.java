@@ -75,7 +75,7 @@ public final class ModelCatalogParser {
         if (root == null) {
             throw new ModelCatalogException(source + ": the file is empty; it needs a 'models:' mapping");
         }
-        Map<String, Node> top = mapping(root, "the file", Set.of("models"));
+        Map<String, Node> top = mapping(root, "the file", Set.of("default", "models"));
         Node modelsNode = top.get("models");
         if (modelsNode == null) {
             throw error(root, "the file needs a 'models:' mapping of model names to their entries");
@@ -98,7 +98,7 @@ public final class ModelCatalogParser {
             throw error(modelsNode, "'models' lists no model");
         }
         checkReplacements(entries);
-        return new ModelCatalog(entries, source);
+        return new ModelCatalog(entries, defaultModel(top, entries), source);
     }
 
     /**
@@ -126,6 +126,23 @@ public final class ModelCatalogParser {
         merged.putAll(own);
         merged.remove("like");
         return merged;
+    }
+
+    /** The file's {@code default}, which must be a model it serves as itself; without one, the first active model. */
+    private String defaultModel(Map<String, Node> top, Map<String, ModelEntry> entries) {
+        if (!top.containsKey("default")) {
+            return entries.values().stream().filter(e -> e.lifecycle().state() == Lifecycle.State.ACTIVE).map(ModelEntry::name)
+                    .findFirst().orElseThrow(() -> error(top.get("models"), "no active model to serve requests that name none; add 'default:'"));
+        }
+        String name = text(top.get("default"), "default");
+        ModelEntry entry = entries.get(name);
+        if (entry == null) {
+            throw error(top.get("default"), "default '" + printable(name) + "' is not a model of the file");
+        }
+        if (entry.lifecycle().state() == Lifecycle.State.RETIRED) {
+            throw error(top.get("default"), "default '" + name + "' is retired; name a model that serves as itself");
+        }
+        return name;
     }
 
     private ModelEntry entry(String name, Node node, Map<String, Node> f, Set<String> providers) {

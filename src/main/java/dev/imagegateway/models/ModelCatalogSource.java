@@ -23,13 +23,20 @@ public class ModelCatalogSource {
 
     private final ModelCatalog fixed;
     private final ReloadingFile<ModelCatalog> file;
+    private final String configuredDefault;
+
+    public ModelCatalogSource(Path file, Set<String> providers) {
+        this(file, providers, null);
+    }
 
     /**
-     * @param file      the catalog file, or null for the jar's default
-     * @param providers the providers this gateway has (a catalog naming another is refused)
+     * @param file              the catalog file, or null for the jar's default
+     * @param providers         the providers this gateway has (a catalog naming another is refused)
+     * @param configuredDefault IMAGE_MODEL, or null or empty for the catalog's own default
      * @throws ModelCatalogException when the catalog cannot be used
      */
-    public ModelCatalogSource(Path file, Set<String> providers) {
+    public ModelCatalogSource(Path file, Set<String> providers, String configuredDefault) {
+        this.configuredDefault = configuredDefault == null || configuredDefault.isBlank() ? null : configuredDefault.trim();
         Set<String> known = Set.copyOf(providers);
         if (file == null) {
             this.fixed = loadDefault(known);
@@ -46,6 +53,17 @@ public class ModelCatalogSource {
     public ModelCatalogSource(ModelCatalog catalog) {
         this.fixed = catalog;
         this.file = null;
+        this.configuredDefault = null;
+    }
+
+    /** The model of a request that names none: IMAGE_MODEL when set, else the catalog's {@code default}. */
+    public String defaultModel() {
+        return configuredDefault != null ? configuredDefault : catalog().defaultModel();
+    }
+
+    /** True when IMAGE_MODEL chose the default model rather than the catalog. */
+    public boolean defaultIsConfigured() {
+        return configuredDefault != null;
     }
 
     public ModelCatalog catalog() {

@@ -39,7 +39,6 @@ public class OpenAiDoorRequestReader implements Processor {
     private static final Pattern HOST = Pattern.compile("([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(:[0-9]{1,5})?");
 
     private final ModelCatalogSource catalogs;
-    private final String defaultModel;
     private final String publicBaseUrl;
     private final String scheme;
     private final int httpPort;
@@ -48,9 +47,8 @@ public class OpenAiDoorRequestReader implements Processor {
      * @param publicBaseUrl where clients reach the gateway (PUBLIC_BASE_URL), or empty to take it from each request's
      *                      Host header
      */
-    public OpenAiDoorRequestReader(ModelCatalogSource catalogs, String defaultModel, String publicBaseUrl, boolean tls, int httpPort) {
+    public OpenAiDoorRequestReader(ModelCatalogSource catalogs, String publicBaseUrl, boolean tls, int httpPort) {
         this.catalogs = catalogs;
-        this.defaultModel = defaultModel;
         this.publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl.replaceAll("/+$", "");
         this.scheme = tls ? "https" : "http";
         this.httpPort = httpPort;
@@ -105,7 +103,7 @@ public class OpenAiDoorRequestReader implements Processor {
      */
     String responseFormat(String requested, String model) {
         if (requested == null) {
-            String effective = model == null || model.isBlank() ? defaultModel : model.trim();
+            String effective = model == null || model.isBlank() ? catalogs.defaultModel() : model.trim();
             ModelEntry entry = catalogs.catalog().find(effective);
             return entry != null ? entry.doorResponseFormat() : B64_JSON;
         }

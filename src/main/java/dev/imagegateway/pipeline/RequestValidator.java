@@ -33,7 +33,6 @@ public class RequestValidator implements Processor {
     private static final Pattern OPTION_VALUE = Pattern.compile("[a-z0-9_.-]{1,32}");
 
     private final ModelCatalogSource catalogs;
-    private final String defaultModel;
     private final boolean passthrough;
     private final String defaultProvider;
     private final boolean offline;
@@ -43,10 +42,8 @@ public class RequestValidator implements Processor {
      * @param passthrough     serve a model the catalog does not list (generic checks only), with {@code defaultProvider}
      * @param offline         the built-in renderer serves every request (no upstream key)
      */
-    public RequestValidator(ModelCatalogSource catalogs, String defaultModel, boolean passthrough, String defaultProvider,
-                            boolean offline, Clock clock) {
+    public RequestValidator(ModelCatalogSource catalogs, boolean passthrough, String defaultProvider, boolean offline, Clock clock) {
         this.catalogs = catalogs;
-        this.defaultModel = defaultModel;
         this.passthrough = passthrough;
         this.defaultProvider = defaultProvider;
         this.offline = offline;
@@ -80,7 +77,7 @@ public class RequestValidator implements Processor {
             throw GatewayException.invalid("prompt", "Prompt is required");
         }
         ModelCatalog catalog = catalogs.catalog();
-        String name = request.model() == null || request.model().isBlank() ? defaultModel : request.model().trim();
+        String name = request.model() == null || request.model().isBlank() ? catalogs.defaultModel() : request.model().trim();
         ModelEntry named = catalog.find(name);
         if (named == null) {
             if (!passthrough || !MODEL_NAME.matcher(name).matches()) {

@@ -56,12 +56,13 @@ public class ConsoleInfo implements Processor {
     ObjectNode info() {
         ModelCatalog catalog = catalogs.catalog();
         LocalDate today = LocalDate.now(clock);
-        ModelEntry configured = catalog.find(settings.model());
+        String defaultModel = catalogs.defaultModel();
+        ModelEntry configured = catalog.find(defaultModel);
         if (configured == null) {
-            configured = ModelEntry.passthrough(settings.model(), settings.provider());
+            configured = ModelEntry.passthrough(defaultModel, settings.provider());
         }
         ObjectNode root = MAPPER.createObjectNode();
-        root.put("model", settings.model());
+        root.put("model", defaultModel);
         root.put("provider", settings.provider());
         // the default model's choices, as before the catalog (older consoles read these)
         root.set("sizes", sizes(configured));
@@ -73,7 +74,7 @@ public class ConsoleInfo implements Processor {
             ModelEntry served = catalog.servedBy(entry, today);
             if (served != null) {
                 models.add(model(entry, served));
-                listed |= entry.name().equals(settings.model());
+                listed |= entry.name().equals(defaultModel);
             }
         }
         if (!listed) {

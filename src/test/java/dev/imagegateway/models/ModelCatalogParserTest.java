@@ -50,6 +50,7 @@ class ModelCatalogParserTest {
             assertEquals(Lifecycle.State.RETIRED, entry.lifecycle().state(), retired);
             assertEquals("gpt-image-2.6-flare", catalog.servedBy(entry, today).name(), retired);
         }
+        assertEquals("gpt-image-2.6-flare", catalog.defaultModel());
         assertEquals("high", catalog.find("dall-e-3").qualityMap().get("hd"));
         assertEquals("url", catalog.find("dall-e-3").doorResponseFormat());
         assertEquals(new BigDecimal("0.211"), catalog.find("gpt-image-2").prices().perImage().get("high").get("1024x1024"));
@@ -126,6 +127,9 @@ class ModelCatalogParserTest {
         "models:\\n  m:\\n    provider: openai\\n    quality_map: {hd: high}| line 4| for a deprecated or retired model",
         "models:\\n  t: {provider: openai, quality: [low]}\\n  m: {provider: openai, retired: t, quality_map: {hd: high}}| line 3| does not take",
         "models: []| line 1| must be a mapping",
+        "default: m2\\nmodels:\\n  m: {provider: openai}| line 1| default 'm2' is not a model of the file",
+        "default: m\\nmodels:\\n  m: {provider: openai, retired: refuse}| line 1| is retired",
+        "models:\\n  m: {provider: openai, retired: refuse}| line 2| no active model",
         "modelz: {}| line 1| unknown key 'modelz'",
         "# nothing\\n| m.yaml| empty"})
     void aBrokenFileIsRefusedNamingTheLineAndTheProblem(String yaml, String line, String problem) {

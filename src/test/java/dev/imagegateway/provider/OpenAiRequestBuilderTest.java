@@ -26,7 +26,7 @@ class OpenAiRequestBuilderTest {
               gpt-image-2.6-flare: {provider: openai, style: []}
               legacy-dalle: {provider: openai, upstream_model: dall-e-3, response_format: true, sizes: [1024x1024, 1792x1024]}
               dall-e-3: {provider: openai, retired: gpt-image-2.6-flare, sizes: [1024x1024, 1792x1024], quality_map: {hd: high}}
-            """), "gpt-image-2.6-flare", true, "openai", false, TestCatalogs.on("2026-11-26"));
+            """), true, "openai", false, TestCatalogs.on("2026-11-26"));
 
     /** The body sent upstream for a request, as the pipeline builds it: validated first, then built. */
     private JsonNode body(GenerationRequest request) throws Exception {
