@@ -2,6 +2,7 @@ package dev.imagegateway;
 
 import dev.imagegateway.error.ErrorMapper;
 import dev.imagegateway.ops.GatewayMetrics;
+import dev.imagegateway.ops.LogText;
 import dev.imagegateway.security.ApiKeyFilter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -43,9 +44,11 @@ public class AccessLog implements Processor {
                 String status = status(done);
                 String key = value(done, ApiKeyFilter.KEY_NAME);
                 metrics.request(door, key, status, nanos);
-                LOG.info("request_id={} door={} key={} size={} status={} latency_ms={} filename={}{}", done.getExchangeId(),
-                        door, key, value(done, SIZE), status, nanos / 1_000_000,
-                        value(done, FILENAME), logPrompts ? " prompt=\"" + value(done, PROMPT).replace("\"", "'") + "\"" : "");
+                // every value from outside is escaped: one request, one line, whatever a prompt or a name holds
+                LOG.info("request_id={} door={} key={} size={} status={} latency_ms={} filename={}{}",
+                        LogText.token(done.getExchangeId()), door, LogText.token(key), LogText.token(value(done, SIZE)), status,
+                        nanos / 1_000_000, LogText.token(value(done, FILENAME)),
+                        logPrompts ? " prompt=" + LogText.quoted(value(done, PROMPT)) : "");
             }
         });
     }

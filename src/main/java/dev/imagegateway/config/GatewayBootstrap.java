@@ -24,7 +24,6 @@ import dev.imagegateway.openai.OpenAiDoorRequestReader;
 import dev.imagegateway.openai.OpenAiDoorResponseWriter;
 import dev.imagegateway.openai.OpenAiErrorResponder;
 import dev.imagegateway.ops.GatewayMetrics;
-import dev.imagegateway.ops.ImageSaveMetrics;
 import dev.imagegateway.ops.ImagesFolderHealthCheck;
 import dev.imagegateway.ops.UpstreamCircuitHealthCheck;
 import dev.imagegateway.pipeline.ImageFilenameBean;
@@ -131,8 +130,10 @@ public class GatewayBootstrap implements CamelConfiguration {
         }
         GatewayMetrics metrics = new GatewayMetrics(meters);
         registry.bind("gatewayMetrics", metrics);
-        registry.bind("imageSaveMetrics", new ImageSaveMetrics(metrics));
-        registry.bind("imagesFolderHealthCheck", new ImagesFolderHealthCheck(settings.imagesDir()));
+        ImagesFolderHealthCheck imagesFolder = new ImagesFolderHealthCheck(settings.imagesDir());
+        registry.bind("imagesFolderHealthCheck", imagesFolder);
+        registry.bind("imageSaves", new dev.imagegateway.pipeline.ImageSaves(settings.imagesDir(),
+                longProperty(context.getPropertiesComponent(), "images.save-timeout-ms"), metrics, imagesFolder));
         registry.bind("upstreamCircuitHealthCheck", new UpstreamCircuitHealthCheck());
         metrics.gauge("gateway.upstream.circuit.open", "1 while the upstream circuit breaker is open",
                 () -> "OPEN".equals(UpstreamCircuitHealthCheck.state(context)) ? 1 : 0);
@@ -273,15 +274,16 @@ public class GatewayBootstrap implements CamelConfiguration {
     private static void bindInbox(CamelContext context, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics) {
         Path inbox = Path.of(settings.inboxEnabled() ? settings.inboxDir() : "inbox");
         Registry registry = context.getRegistry();
-        InboxLineRecorder recorder = new InboxLineRecorder(settings.imagesDir(), metrics);
+        InboxLineRecorder recorder = new InboxLineRecorder(metrics);
         ActiveBatches active = new ActiveBatches();
         registry.bind("inboxBatchView", new InboxBatchView(inbox, settings.inboxEnabled(), active));
-        registry.bind("inboxBatchStarter", new InboxBatchStarter(inbox, active));
+        registry.bind("inboxBatchStarter", new InboxBatchStarter(inbox, active, longProperty(pc, "inbox.max-file-bytes")));
         registry.bind("inboxLineReader", new InboxLineReader(recorder,
                 registry.lookupByNameAndType("imageFilenameBean", ImageFilenameBean.class), settings.imagesDir()));
         registry.bind("inboxLineRecorder", recorder);
         registry.bind("inboxBatchReporter", new InboxBatchReporter(inbox, active));
         registry.bind("inboxFileRejecter", new InboxFileRejecter(inbox, active));
+        registry.bind("inboxEntryGuard", new dev.imagegateway.inbox.InboxEntryGuard(inbox.toAbsolutePath().normalize()));
         // the bound on lines generated at once, across all files; Camel shuts it down with the context
         registry.bind("inboxLinePool", context.getExecutorServiceManager()
                 .newFixedThreadPool(GatewayBootstrap.class, "inbox-line", intProperty(pc, "inbox.concurrency")));

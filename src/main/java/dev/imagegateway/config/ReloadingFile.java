@@ -33,6 +33,7 @@ public final class ReloadingFile<T> {
     private volatile long nextCheck;
     private FileTime seenModified;
     private long seenSize = -1;
+    private String lastReason;
 
     /**
      * Loads the file now.
@@ -46,13 +47,14 @@ public final class ReloadingFile<T> {
         this.file = file;
         this.loader = loader;
         try {
-            remember();
             current = loader.load(file);
+            remember();
         } catch (IOException | RuntimeException e) {
             if (fallback == null) {
                 throw e instanceof RuntimeException r ? r : new IllegalArgumentException(name + " " + file + " cannot be read: " + reason(e), e);
             }
-            LOG.warn("{} {} not loaded ({})", name, file, reason(e));
+            lastReason = reason(e);
+            LOG.warn("{} {} not loaded ({})", name, file, lastReason);
             current = fallback;
         }
         nextCheck = System.currentTimeMillis() + CHECK_EVERY_MS;
@@ -71,28 +73,50 @@ public final class ReloadingFile<T> {
             return;
         }
         nextCheck = System.currentTimeMillis() + CHECK_EVERY_MS;
+        FileTime modified;
+        long size;
         try {
-            if (!remember()) {
-                return;
-            }
+            modified = Files.getLastModifiedTime(file);
+            size = Files.size(file);
+        } catch (IOException e) {
+            report(e);
+            return;
+        }
+        if (modified.equals(seenModified) && size == seenSize) {
+            return;
+        }
+        try {
             current = loader.load(file);
             LOG.info("{} {} reloaded", name, file);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("{} {} not reloaded ({}); keeping what was loaded before", name, file, reason(e));
+            lastReason = null;
+        } catch (IOException e) {
+            // unreadable for now (permissions, a half-done copy): tried again at the next check
+            report(e);
+            return;
+        } catch (RuntimeException e) {
+            // its content is wrong: reported once, tried again when it changes
+            report(e);
+        }
+        seenModified = modified;
+        seenSize = size;
+    }
+
+    /** Logs why the file is not in force, once per reason. */
+    private void report(Exception e) {
+        String reason = reason(e);
+        if (!reason.equals(lastReason)) {
+            lastReason = reason;
+            LOG.warn("{} {} not reloaded ({}); keeping what was loaded before", name, file, reason);
         }
     }
 
-    /** Notes the file's time and size; true when they differ from those last seen. */
-    private boolean remember() throws IOException {
-        FileTime modified = Files.getLastModifiedTime(file);
-        long size = Files.size(file);
-        boolean changed = !modified.equals(seenModified) || size != seenSize;
-        seenModified = modified;
-        seenSize = size;
-        return changed;
+    /** Notes the file's time and size as loaded. */
+    private void remember() throws IOException {
+        seenModified = Files.getLastModifiedTime(file);
+        seenSize = Files.size(file);
     }
 
     private static String reason(Exception e) {
-        return e instanceof IOException ? e.getClass().getSimpleName() : e.getMessage();
+        return e instanceof IOException || e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

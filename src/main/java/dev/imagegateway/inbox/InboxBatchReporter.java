@@ -62,7 +62,7 @@ public class InboxBatchReporter implements Processor {
         }
         batch.journal().delete();
         active.ended(batch.fileName());
-        LOG.info("Inbox {} done: {} of {} prompts succeeded, {} failed, in {} ms", batch.fileName(),
+        LOG.info("Inbox {} done: {} of {} prompts succeeded, {} failed, in {} ms", dev.imagegateway.ops.LogText.token(batch.fileName()),
                 batch.total() - failed.size(), batch.total(), failed.size(), elapsed);
     }
 }

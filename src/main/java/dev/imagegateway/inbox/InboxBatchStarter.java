@@ -26,17 +26,28 @@ public class InboxBatchStarter implements Processor {
 
     private final Path inboxDir;
     private final ActiveBatches active;
+    private final long maxFileBytes;
 
-    public InboxBatchStarter(Path inboxDir, ActiveBatches active) {
+    /** @param maxFileBytes the largest prompt file read; a larger one is refused unread */
+    public InboxBatchStarter(Path inboxDir, ActiveBatches active, long maxFileBytes) {
         this.inboxDir = inboxDir;
         this.active = active;
+        this.maxFileBytes = maxFileBytes;
     }
 
     @Override
     public void process(Exchange exchange) {
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        Long length = exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class);
+        if (length != null && length > maxFileBytes) {
+            throw new IllegalArgumentException("The file is " + length + " bytes; the inbox reads prompt files of at most "
+                    + maxFileBytes + " bytes (INBOX_MAX_FILE_BYTES): split it into smaller files");
+        }
         byte[] content = exchange.getMessage().getBody(byte[].class);
-        List<BatchLine> lines = InboxFileParser.parse(name, new String(content, StandardCharsets.UTF_8));
+        if (content.length > maxFileBytes) {
+            throw new IllegalArgumentException("The file grew past " + maxFileBytes + " bytes while it was read (INBOX_MAX_FILE_BYTES)");
+        }
+        List<BatchLine> lines = InboxFileParser.parse(name, text(content));
         BatchJournal journal = BatchJournal.open(inboxDir.resolve(".state").resolve(batchKey(name, content) + ".journal"));
         Batch batch = new Batch(name, lines, journal);
         exchange.setProperty(Batch.PROPERTY, batch);
@@ -44,9 +55,28 @@ public class InboxBatchStarter implements Processor {
         exchange.getMessage().setHeader(DONE_NAME, doneName(name));
         exchange.getMessage().setBody(lines);
         if (journal.doneCount() > 0) {
-            LOG.info("Inbox {}: resuming, {} of {} prompts already done", name, journal.doneCount(), lines.size());
+            LOG.info("Inbox {}: resuming, {} of {} prompts already done", dev.imagegateway.ops.LogText.token(name), journal.doneCount(), lines.size());
         } else {
-            LOG.info("Inbox {}: {} prompts", name, lines.size());
+            LOG.info("Inbox {}: {} prompts", dev.imagegateway.ops.LogText.token(name), lines.size());
+        }
+    }
+
+    /**
+     * The file as text, or refused whole: a file with NUL bytes or bytes that are not UTF-8 is no prompt file (each of
+     * its "lines" would be a paid upstream call for garbage).
+     */
+    static String text(byte[] content) {
+        for (byte b : content) {
+            if (b == 0) {
+                throw new IllegalArgumentException("The file holds NUL bytes: it is binary, not prompts in UTF-8 text");
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(content)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("The file is not UTF-8 text: prompt files are read as UTF-8");
         }
     }
 

@@ -35,6 +35,6 @@ public class InboxFileRejecter implements Processor {
                 ? failure.getMessage() : "The file could not be read as prompts";
         Path error = Files.createDirectories(inboxDir.resolve(".error"));
         Files.writeString(error.resolve(name + ".reason.txt"), reason + "\n", StandardCharsets.UTF_8);
-        LOG.warn("Inbox {}: moved to .error/ ({})", name, reason);
+        LOG.warn("Inbox {}: moved to .error/ ({})", dev.imagegateway.ops.LogText.token(name), dev.imagegateway.ops.LogText.quoted(reason));
     }
 }

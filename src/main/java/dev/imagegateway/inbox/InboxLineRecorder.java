@@ -1,7 +1,5 @@
 package dev.imagegateway.inbox;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,23 +19,21 @@ import org.slf4j.LoggerFactory;
 public class InboxLineRecorder {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.imagegateway.inbox");
-    private static final long SAVE_WAIT_MS = 30_000;
 
-    private final Path imagesDir;
     private final dev.imagegateway.ops.GatewayMetrics metrics;
 
-    public InboxLineRecorder(Path imagesDir, dev.imagegateway.ops.GatewayMetrics metrics) {
-        this.imagesDir = imagesDir;
+    public InboxLineRecorder(dev.imagegateway.ops.GatewayMetrics metrics) {
         this.metrics = metrics;
     }
 
-    public void succeed(Exchange exchange) throws InterruptedException {
+    public void succeed(Exchange exchange) {
         Batch batch = exchange.getProperty(Batch.PROPERTY, Batch.class);
         BatchLine line = exchange.getProperty(InboxLineReader.LINE, BatchLine.class);
         GeneratedImage image = exchange.getMessage().getBody(GeneratedImages.class).first();
         long duration = System.currentTimeMillis() - exchange.getProperty(InboxLineReader.STARTED, Long.class);
-        if (!awaitSaved(image.filename())) {
-            failWith(exchange, new GatewayException(ErrorKind.INTERNAL, "The image could not be saved"));
+        if (!image.isSaved()) {
+            // the journal names only images on disk
+            failWith(exchange, new GatewayException(ErrorKind.INTERNAL, "The image was generated but could not be saved"));
             return;
         }
         batch.journal().recordDone(line.number(), image.filename(), duration);
@@ -45,6 +41,8 @@ public class InboxLineRecorder {
         metrics.inboxLine("OK");
         metrics.request("inbox", "-", "OK", duration * 1_000_000);
         log(batch, line, batch.record(line, outcome, false), image.filename());
+        // the line is recorded: its image need not stay in memory until the whole file is done
+        exchange.getMessage().setBody(null);
     }
 
     public void fail(Exchange exchange) {
@@ -61,10 +59,12 @@ public class InboxLineRecorder {
         metrics.inboxLine(error.kind().grpcCode().name());
         metrics.request("inbox", "-", error.kind().grpcCode().name(), duration * 1_000_000);
         log(batch, line, batch.record(line, outcome, true), "failed: " + error.kind().grpcCode() + " - " + error.getMessage());
+        exchange.getMessage().setBody(null);
     }
 
     void log(Batch batch, BatchLine line, int finished, String result) {
-        LOG.info("Inbox {} {}/{} (line {}): {}", batch.fileName(), finished, batch.total(), line.number(), result);
+        LOG.info("Inbox {} {}/{} (line {}): {}", dev.imagegateway.ops.LogText.token(batch.fileName()), finished, batch.total(), line.number(),
+                dev.imagegateway.ops.LogText.escaped(result));
     }
 
     static ObjectNode outcome(BatchLine line) {
@@ -73,18 +73,5 @@ public class InboxLineRecorder {
             node.put("prompt", line.prompt());
         }
         return node;
-    }
-
-    /** The wiretap saves beside the reply: the journal must not name an image that is not on disk yet. */
-    private boolean awaitSaved(String filename) throws InterruptedException {
-        Path file = imagesDir.resolve(filename);
-        long deadline = System.currentTimeMillis() + SAVE_WAIT_MS;
-        while (!Files.exists(file)) {
-            if (System.currentTimeMillis() > deadline) {
-                return false;
-            }
-            Thread.sleep(5);
-        }
-        return true;
     }
 }

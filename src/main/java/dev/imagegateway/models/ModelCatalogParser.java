@@ -188,7 +188,9 @@ public final class ModelCatalogParser {
             }
             qualityMap = new LinkedHashMap<>();
             for (NodeTuple t : mappingNode(f.get("quality_map"), "quality_map").getValue()) {
-                qualityMap.put(token(t.getKeyNode(), "a quality"), token(t.getValueNode(), "a quality"));
+                if (qualityMap.put(token(t.getKeyNode(), "a quality"), token(t.getValueNode(), "a quality")) != null) {
+                    throw error(t.getKeyNode(), where + ": quality_map maps '" + scalar(t.getKeyNode(), "a quality") + "' twice");
+                }
             }
         }
         String doorFormat = f.containsKey("default_response_format") ? text(f.get("default_response_format"), "default_response_format") : "b64_json";
@@ -229,7 +231,8 @@ public final class ModelCatalogParser {
             throw error(f.get("retired"), where + ": a model is deprecated or retired, not both");
         }
         if (f.containsKey("replacement") && !deprecated) {
-            throw error(f.get("replacement"), where + ": replacement is for a deprecated model (a retired one names its target in 'retired')");
+            throw error(f.get("replacement"), where + ": replacement is for a deprecated model (a retired one names its target in "
+                    + "'retired'; an entry with 'like:' that sets its own lifecycle gives all of it: 'deprecated' too)");
         }
         if (f.containsKey("shut_down") && !retired) {
             throw error(f.get("shut_down"), where + ": shut_down is for a retired model (a deprecated one gives its date in 'deprecated')");
@@ -316,9 +319,13 @@ public final class ModelCatalogParser {
                     if (SizeRules.parse(size) == null && !SizeRules.AUTO.equals(size)) {
                         throw error(s.getKeyNode(), where + ": price for '" + printable(size) + "', which is not WIDTHxHEIGHT");
                     }
-                    bySize.put(size, price(s.getValueNode()));
+                    if (bySize.put(size, price(s.getValueNode())) != null) {
+                        throw error(s.getKeyNode(), where + ": two prices for " + quality + " " + size);
+                    }
                 }
-                perImage.put(quality, bySize);
+                if (perImage.put(quality, bySize) != null) {
+                    throw error(q.getKeyNode(), where + ": per_image lists " + quality + " twice");
+                }
             }
         }
         Map<String, BigDecimal> perToken = new LinkedHashMap<>();
@@ -329,7 +336,9 @@ public final class ModelCatalogParser {
                     throw error(t.getKeyNode(), where + ": unknown token kind '" + printable(kind) + "'; known: "
                             + String.join(", ", new java.util.TreeSet<>(TOKEN_PRICES)));
                 }
-                perToken.put(kind, price(t.getValueNode()));
+                if (perToken.put(kind, price(t.getValueNode())) != null) {
+                    throw error(t.getKeyNode(), where + ": two prices for " + kind);
+                }
             }
         }
         return new ModelPrices(perImage, perToken);
@@ -347,12 +356,22 @@ public final class ModelCatalogParser {
     private void checkReplacements(Map<String, ModelEntry> entries) {
         for (ModelEntry entry : entries.values()) {
             String target = entry.lifecycle().replacement();
-            if (target == null) {
-                continue;
-            }
-            if (!entries.containsKey(target)) {
+            if (target != null && !entries.containsKey(target)) {
                 throw new ModelCatalogException(source + " line " + entry.line() + ": model '" + entry.name()
                         + "' maps to '" + target + "', which the catalog does not list");
+            }
+            Set<String> qualities = entry.accepted("quality");
+            for (String own : entry.qualityMap().keySet()) {
+                if (qualities != null && !qualities.contains(own)) {
+                    throw new ModelCatalogException(source + " line " + entry.line() + ": model '" + entry.name()
+                            + "' maps the quality '" + own + "', which it does not take itself");
+                }
+            }
+        }
+        for (ModelEntry entry : entries.values()) {
+            String target = entry.lifecycle().replacement();
+            if (target == null) {
+                continue;
             }
             Set<String> seen = new HashSet<>();
             seen.add(entry.name());

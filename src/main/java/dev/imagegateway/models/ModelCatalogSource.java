@@ -58,7 +58,12 @@ public class ModelCatalogSource {
 
     /** The model of a request that names none: IMAGE_MODEL when set, else the catalog's {@code default}. */
     public String defaultModel() {
-        return configuredDefault != null ? configuredDefault : catalog().defaultModel();
+        return defaultModel(catalog());
+    }
+
+    /** The default model with {@code catalog} in force (one snapshot for a whole request). */
+    public String defaultModel(ModelCatalog catalog) {
+        return configuredDefault != null ? configuredDefault : catalog.defaultModel();
     }
 
     /** True when IMAGE_MODEL chose the default model rather than the catalog. */

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,7 +43,6 @@ public class ModelWatch {
     private final Clock clock;
     private final Map<String, Double> listed = new ConcurrentHashMap<>();
     private final Map<String, Double> daysLeft = new ConcurrentHashMap<>();
-    private final Set<String> logged = ConcurrentHashMap.newKeySet();
     private volatile List<String> warnings = List.of();
     private volatile Instant checkedAt;
     private volatile String lastError;
@@ -112,6 +110,9 @@ public class ModelWatch {
         ModelCatalog catalog = catalogs.catalog();
         LocalDate today = LocalDate.now(clock);
         List<String> found = new ArrayList<>();
+        // a model no longer watched (removed, mapped, past its date) shows no stale value
+        listed.replaceAll((model, value) -> Double.NaN);
+        daysLeft.replaceAll((model, value) -> Double.NaN);
         for (ModelEntry entry : catalog.entries()) {
             if (!provider.equals(entry.provider()) || catalog.servedBy(entry, today) != entry) {
                 continue; // another provider's, or a name served by another model
@@ -143,10 +144,9 @@ public class ModelWatch {
         warnings = List.copyOf(found);
         checkedAt = clock.instant();
         lastError = null;
+        // each warning once a day at most: the round's own interval (a day by default) sets the pace
         for (String warning : found) {
-            if (logged.add(warning)) {
-                LOG.warn("{}", warning);
-            }
+            LOG.warn("{}", warning);
         }
         LOG.debug("Model watch: {} upstream models, {} warnings", upstream.size(), found.size());
     }
@@ -154,9 +154,7 @@ public class ModelWatch {
     /** The call failed; serving goes on, and the next round tries again. */
     public void failed(String reason) {
         lastError = reason;
-        if (logged.add("error:" + reason)) {
-            LOG.warn("Model watch: could not read the upstream's model list ({}); trying again at the next round", reason);
-        }
+        LOG.warn("Model watch: could not read the upstream's model list ({}); trying again at the next round", reason);
     }
 
     public void callFailed(Exchange exchange) {

@@ -38,7 +38,8 @@ public class ModelsResponder implements Processor {
     public void process(Exchange exchange) {
         ModelCatalog catalog = catalogs.catalog();
         LocalDate today = LocalDate.now(clock);
-        String id = exchange.getMessage().getHeader("id", String.class);
+        String id = idFromPath(exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class),
+                exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class));
         ObjectNode body;
         if (id == null) {
             body = MAPPER.createObjectNode().put("object", "list");
@@ -64,6 +65,26 @@ public class ModelsResponder implements Processor {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The model id of {@code /v1/models/{id}}, from the request's path only (a query parameter or header named
+     * {@code id} must not turn the list into a lookup); null for the list.
+     */
+    static String idFromPath(String path, String uri) {
+        String full = uri != null ? uri : path;
+        if (full == null) {
+            return null;
+        }
+        int query = full.indexOf('?');
+        String clean = query >= 0 ? full.substring(0, query) : full;
+        int at = clean.indexOf("/v1/models/");
+        if (at < 0) {
+            return null;
+        }
+        String id = java.net.URLDecoder.decode(clean.substring(at + "/v1/models/".length()).replace("+", "%2B"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return id.isEmpty() ? null : id;
     }
 
     private static ObjectNode model(ModelEntry entry, ModelEntry served) {

@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
 public final class SizeRules {
 
     public static final String AUTO = "auto";
+    /** The largest side a WIDTHxHEIGHT of five digits can name. */
+    private static final int MAX_SIDE = 99_999;
+    /** How many multiples on each side of the estimate are tried. */
+    private static final int SEARCH = 48;
     private static final Pattern WXH = Pattern.compile("([1-9][0-9]{0,4})x([1-9][0-9]{0,4})");
 
     /** No rule: the form is checked, nothing else. */
@@ -154,23 +158,24 @@ public final class SizeRules {
             return size;
         }
         int[] wh = parse(size);
-        if (wh == null) {
-            return accepts(fallback) ? fallback : firstConcrete();
+        String nearest = wh == null ? null : list != null ? nearestInList(wh[0], wh[1]) : fit(wh[0], wh[1]);
+        if (nearest != null) {
+            return nearest;
         }
-        if (list != null) {
-            return nearestInList(wh[0], wh[1]);
+        if (accepts(fallback)) {
+            return fallback;
         }
-        String fitted = fit(wh[0], wh[1]);
-        return fitted != null ? fitted : (accepts(fallback) ? fallback : firstConcrete());
+        String concrete = firstConcrete();
+        return concrete != null ? concrete : fallback;
     }
 
     private String firstConcrete() {
         for (String s : presets()) {
-            if (parse(s) != null) {
+            if (parse(s) != null && accepts(s)) {
                 return s;
             }
         }
-        return AUTO;
+        return acceptsAuto() ? AUTO : null;
     }
 
     private String nearestInList(int w, int h) {
@@ -195,7 +200,11 @@ public final class SizeRules {
         return best[0] + "x" + best[1];
     }
 
-    /** The requested shape, clamped into the rule; null when no size fits. */
+    /**
+     * The requested shape, clamped into the rule: the aspect ratio within the largest one, the pixels within their
+     * range, the edges within theirs, snapped to the multiple; then the accepted size nearest to that (same orientation
+     * first) among the neighbouring multiples. Null when none of them fits.
+     */
     private String fit(int w, int h) {
         double aspect = (double) w / h;
         if (maxAspectRatio > 0) {
@@ -210,28 +219,32 @@ public final class SizeRules {
         }
         double width = Math.sqrt(pixels * aspect);
         double height = Math.sqrt(pixels / aspect);
-        double longest = Math.max(width, height);
-        if (maxEdge > 0 && longest > maxEdge) {
-            width *= maxEdge / longest;
-            height *= maxEdge / longest;
-        }
         int step = Math.max(1, multipleOf);
-        int fw = Math.max(step, (int) Math.round(width / step) * step);
-        int fh = Math.max(step, (int) Math.round(height / step) * step);
-        // rounding may cross a bound by one step: walk back inside, keeping the orientation
-        for (int i = 0; i < 64 && !fits(fw, fh); i++) {
-            long px = (long) fw * fh;
-            boolean grow = (minPixels > 0 && px < minPixels) || (minEdge > 0 && Math.min(fw, fh) < minEdge);
-            if (grow) {
-                if (fw <= fh) fw += step; else fh += step;
-            } else {
-                if (fw >= fh) fw -= step; else fh -= step;
-            }
-            if (fw <= 0 || fh <= 0) {
-                return null;
+        int low = Math.max(step, minEdge);
+        int high = Math.min(MAX_SIDE, maxEdge > 0 ? maxEdge : MAX_SIDE);
+        int cw = Math.max(low, Math.min(high, (int) Math.round(width / step) * step));
+        int ch = Math.max(low, Math.min(high, (int) Math.round(height / step) * step));
+        int orientation = Integer.signum(w - h);
+        double targetAspect = Math.log(aspect);
+        double targetPixels = Math.log(pixels);
+        String best = null;
+        double bestScore = Double.MAX_VALUE;
+        for (int i = -SEARCH; i <= SEARCH; i++) {
+            for (int j = -SEARCH; j <= SEARCH; j++) {
+                long fw = cw + (long) i * step;
+                long fh = ch + (long) j * step;
+                if (fw < 1 || fh < 1 || fw > MAX_SIDE || fh > MAX_SIDE || !fits((int) fw, (int) fh)) {
+                    continue;
+                }
+                double score = Math.abs(Math.log((double) fw / fh) - targetAspect) + 0.5 * Math.abs(Math.log((double) fw * fh) - targetPixels)
+                        + (Long.signum(fw - fh) == orientation ? 0 : 10);
+                if (score < bestScore) {
+                    bestScore = score;
+                    best = fw + "x" + fh;
+                }
             }
         }
-        return fits(fw, fh) ? fw + "x" + fh : null;
+        return best;
     }
 
     private boolean fits(int w, int h) {

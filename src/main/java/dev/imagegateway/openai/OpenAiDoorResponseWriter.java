@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.imagegateway.error.ErrorKind;
+import dev.imagegateway.error.GatewayException;
 import dev.imagegateway.pipeline.GeneratedImage;
 import dev.imagegateway.pipeline.GeneratedImages;
 import dev.imagegateway.pipeline.ServedModel;
@@ -37,6 +39,11 @@ public class OpenAiDoorResponseWriter implements Processor {
     public void process(Exchange exchange) {
         GeneratedImages images = exchange.getMessage().getBody(GeneratedImages.class);
         boolean urls = OpenAiDoorRequestReader.URL.equals(exchange.getProperty(OpenAiDoorRequestReader.RESPONSE_FORMAT, String.class));
+        if (urls && images.list().stream().anyMatch(image -> !image.isSaved())) {
+            // never a link to a file that will not exist
+            throw new GatewayException(ErrorKind.INTERNAL, "The image was generated but could not be saved, so it has no URL; "
+                    + "try again, or ask for response_format=b64_json");
+        }
         String base = exchange.getProperty(OpenAiDoorRequestReader.IMAGES_BASE_URL, String.class);
         // room for every part: a composite with more parts than its maximum consolidates them, copying the 2 MB image
         CompositeByteBuf body = Unpooled.compositeBuffer(4 + 6 * images.size() + GeneratedImages.DETAILS.size());

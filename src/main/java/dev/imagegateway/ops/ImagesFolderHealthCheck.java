@@ -1,5 +1,6 @@
 package dev.imagegateway.ops;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -7,10 +8,18 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-/** Ready only while IMAGES_DIR is a folder the gateway can write to: every image is saved there. */
+/**
+ * Ready only while images can be saved: IMAGES_DIR is a writable folder, and the last save did not fail (a full disk
+ * leaves a folder "writable" while every image fails). After a failed save it stays DOWN, naming the folder and the
+ * failure, until a save succeeds, or until a probe file of a megabyte can be written again (no traffic reaches an
+ * instance that is not ready, so it must find out by itself).
+ */
 public class ImagesFolderHealthCheck extends AbstractHealthCheck {
 
+    private static final int PROBE_BYTES = 1024 * 1024;
+
     private final Path dir;
+    private volatile String lastFailure;
 
     public ImagesFolderHealthCheck(Path dir) {
         super("gateway", "images-folder");
@@ -22,12 +31,43 @@ public class ImagesFolderHealthCheck extends AbstractHealthCheck {
         return false;
     }
 
+    public void saveSucceeded() {
+        lastFailure = null;
+    }
+
+    public void saveFailed(String reason) {
+        lastFailure = reason;
+    }
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        if (Files.isDirectory(dir) && Files.isWritable(dir)) {
-            builder.up();
-        } else {
-            builder.detail("reason", "images folder is not writable").down();
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            builder.detail("reason", "images folder " + dir + " is not writable").down();
+            return;
+        }
+        String failure = lastFailure;
+        if (failure != null && !probe()) {
+            builder.detail("reason", "saving images in " + dir + " fails: " + failure).down();
+            return;
+        }
+        lastFailure = null;
+        builder.up();
+    }
+
+    /** Writes and removes a megabyte: true when the folder takes an image again. */
+    private boolean probe() {
+        Path probe = dir.resolve(".writing-health-probe");
+        try {
+            Files.write(probe, new byte[PROBE_BYTES]);
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException e) {
+                // a probe that cannot be removed is removed at the next start
+            }
         }
     }
 }

@@ -26,11 +26,14 @@ public class UsageMetrics implements Processor {
         if (images == null || model == null) {
             return;
         }
-        metrics.imagesGenerated(model.name(), exchange.getProperty(RequestValidator.PROVIDER, "", String.class), images.size());
+        // a name the catalog does not list is the client's choice: one label for all of them, so that no client can
+        // grow the metrics without bound
+        String label = model.served().inCatalog() ? model.name() : "passthrough";
+        metrics.imagesGenerated(label, exchange.getProperty(RequestValidator.PROVIDER, "", String.class), images.size());
         JsonNode usage = images.usage();
         if (usage != null) {
-            metrics.tokens(model.name(), "input", usage.path("input_tokens").asLong(0));
-            metrics.tokens(model.name(), "output", usage.path("output_tokens").asLong(0));
+            metrics.tokens(label, "input", usage.path("input_tokens").asLong(0));
+            metrics.tokens(label, "output", usage.path("output_tokens").asLong(0));
         }
     }
 }

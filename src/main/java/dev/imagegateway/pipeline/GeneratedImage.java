@@ -48,6 +48,16 @@ public final class GeneratedImage {
         return new GeneratedImage(bytes, base64, base64Offset, base64Length, detected, name, revisedPrompt);
     }
 
+    /** The same image, answered without a file: it could not be saved (the seed's empty filename). */
+    public GeneratedImage unsaved() {
+        return new GeneratedImage(bytes, base64, base64Offset, base64Length, format, "", revisedPrompt);
+    }
+
+    /** True when the image is on disk under {@link #filename()}. */
+    public boolean isSaved() {
+        return filename != null && !filename.isEmpty();
+    }
+
     /** The same image with the prompt the model says it actually drew (dall-e-3 rewrites prompts). */
     public GeneratedImage withRevisedPrompt(String revised) {
         return new GeneratedImage(bytes, base64, base64Offset, base64Length, format, filename, revised);

@@ -58,9 +58,9 @@ public final class GeneratedImages implements Iterable<GeneratedImage> {
         return images.size();
     }
 
-    /** The file names, comma-separated, for the access log. */
+    /** The names of the saved files, comma-separated, for the access log. */
     public String filenames() {
-        return String.join(",", images.stream().map(GeneratedImage::filename).toList());
+        return String.join(",", images.stream().filter(GeneratedImage::isSaved).map(GeneratedImage::filename).toList());
     }
 
     @Override

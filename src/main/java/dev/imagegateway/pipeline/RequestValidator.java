@@ -77,7 +77,7 @@ public class RequestValidator implements Processor {
             throw GatewayException.invalid("prompt", "Prompt is required");
         }
         ModelCatalog catalog = catalogs.catalog();
-        String name = request.model() == null || request.model().isBlank() ? catalogs.defaultModel() : request.model().trim();
+        String name = request.model() == null || request.model().isBlank() ? catalogs.defaultModel(catalog) : request.model().trim();
         ModelEntry named = catalog.find(name);
         if (named == null) {
             if (!passthrough || !MODEL_NAME.matcher(name).matches()) {

@@ -23,6 +23,7 @@ public class RestResponseWriter implements Processor {
     @Override
     public void process(Exchange exchange) {
         GeneratedImage image = exchange.getMessage().getBody(GeneratedImages.class).first();
+        // an image that could not be saved has an empty filename, as the seed answers
         byte[] tail = ("\",\"filename\":\"" + image.filename() + "\"}").getBytes(StandardCharsets.US_ASCII);
         Buffer body = Buffer.buffer(Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(IMAGE), image.base64ByteBuf(),
                 Unpooled.wrappedBuffer(tail)));

@@ -34,6 +34,7 @@ class InboxTest extends StubbedGatewayTestSupport {
         p.setProperty("upstream.retries", "0");
         p.setProperty("inbox.poll-ms", "200");
         p.setProperty("inbox.min-age-ms", "600");
+        p.setProperty("inbox.max-file-bytes", "4096");
     }
 
     @BeforeEach
@@ -137,6 +138,61 @@ class InboxTest extends StubbedGatewayTestSupport {
         assertEquals("gpt-image-2.6-flare", lake.get("model").asText());
         assertEquals("1024x1792", lake.get("size").asText());
         assertEquals("high", lake.get("quality").asText());
+    }
+
+    /** Waits until the inbox refused {@code name}: it sits in .error/ with its reason beside it. */
+    private String awaitRefusal(String name) throws Exception {
+        Path reason = inboxDir.resolve(".error").resolve(name + ".reason.txt");
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!Files.exists(reason) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(reason), "no refusal for " + name);
+        assertFalse(Files.exists(inboxDir.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS), name + " still in the inbox");
+        assertTrue(Files.exists(inboxDir.resolve(".error").resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS), name + " not in .error/");
+        return Files.readString(reason);
+    }
+
+    @Test
+    void onlyRegularFilesOfTheInboxItselfAreRead() throws Exception {
+        // a link out of the inbox, a directory and a FIFO, each named like a prompt file: refused unread
+        Path secret = Files.createTempFile("secret", ".txt");
+        Files.writeString(secret, "root:x:0:0:root:/root:/bin/bash\n");
+        Files.createSymbolicLink(inboxDir.resolve("x.txt"), secret);
+        Files.createDirectory(inboxDir.resolve("folder.txt"));
+        Process mkfifo = new ProcessBuilder("mkfifo", inboxDir.resolve("pipe.txt").toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+
+        assertTrue(awaitRefusal("x.txt").contains("symbolic link"));
+        assertTrue(awaitRefusal("folder.txt").contains("directory"));
+        assertTrue(awaitRefusal("pipe.txt").contains("not a regular file"));
+        assertTrue(Files.isSymbolicLink(inboxDir.resolve(".error").resolve("x.txt")), "the link itself moved, not its target");
+        assertTrue(Files.exists(secret), "the link's target is untouched");
+        assertEquals(0, upstreamCalls(), "nothing of the target went upstream");
+
+        // and a regular file dropped after them is picked up at once, not after read-lock timeouts
+        long dropped = System.currentTimeMillis();
+        drop("after.txt", "A lighthouse\n");
+        assertEquals(1, awaitReport("after.txt").at("/totals/succeeded").asInt());
+        assertTrue(System.currentTimeMillis() - dropped < 5000, "picked up in " + (System.currentTimeMillis() - dropped) + " ms");
+    }
+
+    @Test
+    void everyFileGetsAnOutcome() throws Exception {
+        drop("empty.txt", "");
+        JsonNode empty = awaitReport("empty.txt");
+        assertEquals(0, empty.at("/totals/lines").asInt());
+
+        Files.write(inboxDir.resolve("binary.txt"), new byte[] {'a', ' ', 'c', 'a', 't', '\n', 0, 1, 2, '\n', 'x'});
+        assertTrue(awaitRefusal("binary.txt").contains("NUL bytes"));
+        Files.write(inboxDir.resolve("latin1.txt"), "caf\u00e9 au lait\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertTrue(awaitRefusal("latin1.txt").contains("not UTF-8"));
+        // an overlong encoding of '/' is no UTF-8 either
+        Files.write(inboxDir.resolve("overlong.txt"), new byte[] {'a', (byte) 0xC0, (byte) 0xAF, 'b', '\n'});
+        assertTrue(awaitRefusal("overlong.txt").contains("not UTF-8"));
+        drop("big.txt", "A prompt that is long enough to matter\n".repeat(200));
+        assertTrue(awaitRefusal("big.txt").contains("at most 4096 bytes"));
+        assertEquals(0, upstreamCalls(), "no line of a refused file went upstream");
     }
 
     @Test

@@ -34,6 +34,25 @@ class SizeRulesTest {
     }
 
     @Test
+    void nearestHonoursEdgeBoundsAndNeverLeavesTheRule() {
+        SizeRules edges = SizeRules.rule(false, 0, 1200, 2048, 0, 0, 0, List.of());
+        String landscape = edges.nearest("1536x1024", "1200x1200");
+        assertTrue(edges.accepts(landscape), landscape);
+        int[] wh = SizeRules.parse(landscape);
+        assertTrue(wh[0] > wh[1], "orientation kept: " + landscape);
+        SizeRules sevens = SizeRules.rule(false, 7, 0, 0, 0, 0, 0, List.of());
+        String big = sevens.nearest("99999x99999", "700x700");
+        assertTrue(sevens.accepts(big) && SizeRules.parse(big) != null, big);
+        // a rule no neighbour satisfies falls back to the target's default
+        SizeRules impossible = SizeRules.rule(false, 16, 0, 484, 0, 3_118_556, 0, List.of());
+        assertEquals("480x480", impossible.nearest("1024x1024", "480x480"));
+        for (String from : new String[] {"16x16", "99999x16", "16x99999", "4000x3999", "17x23"}) {
+            String to = GPT_IMAGE_2.nearest(from, "1024x1024");
+            assertTrue(GPT_IMAGE_2.accepts(to), from + " -> " + to);
+        }
+    }
+
+    @Test
     void autoBecomesTheFallbackWhereTheTargetHasNoAuto() {
         SizeRules dallE3 = SizeRules.list(List.of("1024x1024", "1792x1024", "1024x1792"));
         assertEquals("1024x1024", dallE3.nearest("auto", "1024x1024"));

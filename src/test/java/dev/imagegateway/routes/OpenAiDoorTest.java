@@ -169,11 +169,16 @@ class OpenAiDoorTest extends StubbedGatewayTestSupport {
     }
 
     @Test
-    void modelsListAndRetrieveComeFromTheCatalog() {
+    void modelsListAndRetrieveComeFromTheCatalog() throws Exception {
         var ids = sdk().models().list().data().stream().map(com.openai.models.models.Model::id).toList();
         for (String id : new String[] {"gpt-image-2.6-flare", "gpt-image-2.6-sunburst", "gpt-image-2", "gpt-image-1.5", "dall-e-3", "dall-e-2"}) {
             assertTrue(ids.contains(id), id + " in " + ids);
         }
+        // a query parameter or header named id does not turn the list into a lookup
+        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/v1/models?id=dall-e-3"))
+                .header("Authorization", "Bearer " + KEY).header("id", "dall-e-2").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, list.statusCode(), list.body());
+        assertEquals("list", JSON.readTree(list.body()).get("object").asText(), list.body());
         com.openai.models.models.Model flare = sdk().models().retrieve("gpt-image-2.6-flare");
         assertEquals("gpt-image-2.6-flare", flare.id());
         assertEquals("openai", flare.ownedBy());
