@@ -71,13 +71,10 @@ public class InboxBatchStarter implements Processor {
                 throw new IllegalArgumentException("The file holds NUL bytes: it is binary, not prompts in UTF-8 text");
             }
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(content)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+        if (!dev.imagegateway.rest.JsonRequestBody.isUtf8(content)) {
             throw new IllegalArgumentException("The file is not UTF-8 text: prompt files are read as UTF-8");
         }
+        return new String(content, StandardCharsets.UTF_8);
     }
 
     /** Two files with the same content are two batches; a file dropped again after it finished is a new one. */

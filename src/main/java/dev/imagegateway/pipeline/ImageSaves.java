@@ -57,6 +57,21 @@ public class ImageSaves {
         exchange.setProperty(PENDING, new Pending(exchange.getMessage().getBody(GeneratedImages.class).size()));
     }
 
+    /**
+     * Save route, right after the file endpoint: the file holds every byte. (On a full disk the file producer was seen
+     * to write part of an image, report no error and rename it into place: a truncated image under a final name.)
+     */
+    public void verify(Exchange exchange) throws IOException {
+        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+        byte[] bytes = exchange.getMessage().getBody(byte[].class);
+        Path file = imagesDir.resolve(name);
+        long written = Files.size(file);
+        if (bytes != null && written != bytes.length) {
+            Files.deleteIfExists(file);
+            throw new IOException("only " + written + " of " + bytes.length + " bytes were written (is the disk full?)");
+        }
+    }
+
     /** Save route, after the file is renamed into place (and its metadata written). */
     public void saved(Exchange exchange) {
         byte[] bytes = exchange.getMessage().getBody(byte[].class);

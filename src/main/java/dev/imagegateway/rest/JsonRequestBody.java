@@ -33,6 +33,10 @@ public final class JsonRequestBody {
         if (body == null || body.length == 0) {
             throw GatewayException.invalid(null, "Request body must be a JSON object with a 'prompt'");
         }
+        if (!isUtf8(body)) {
+            // Jackson would read an overlong form (C0 AF) as '/': a way around every check on the text
+            throw GatewayException.invalid(null, "Request body is not valid UTF-8");
+        }
         JsonNode json;
         try {
             json = MAPPER.readTree(body);
@@ -43,6 +47,19 @@ public final class JsonRequestBody {
             throw GatewayException.invalid(null, "Request body must be a JSON object");
         }
         return json;
+    }
+
+    /** True when the bytes are well-formed UTF-8: no overlong forms, surrogates or truncated sequences. */
+    public static boolean isUtf8(byte[] bytes) {
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** A string field; absent or null is null. */

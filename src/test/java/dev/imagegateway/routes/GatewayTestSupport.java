@@ -50,7 +50,7 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
                 c -> new int[] {AvailablePortFinder.getNextAvailable(), AvailablePortFinder.getNextAvailable()});
     }
 
-    protected final Path imagesDir = createTempDir();
+    protected final Path imagesDir = imagesFolder();
     protected final Path inboxDir = createTempDir();
 
     @Override
@@ -149,7 +149,12 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
         return new int[] {image.getWidth(), image.getHeight()};
     }
 
-    private static Path createTempDir() {
+    /** The images folder of the gateway under test: a fresh temporary folder unless a test needs another. */
+    protected Path imagesFolder() {
+        return createTempDir();
+    }
+
+    protected static Path createTempDir() {
         try {
             return Files.createTempDirectory("gateway-test");
         } catch (IOException e) {

@@ -234,6 +234,34 @@ class OpenAiDoorTest extends StubbedGatewayTestSupport {
     }
 
     @Test
+    void everyUrlWorksTheMomentTheReplyArrives() throws Exception {
+        upstream().answerJson(200, "{\"created\":1,\"data\":[{\"b64_json\":\"" + Base64.getEncoder().encodeToString(UpstreamStub.png(300, 300))
+                + "\"},{\"b64_json\":\"" + Base64.getEncoder().encodeToString(UpstreamStub.png(200, 300)) + "\"}]}");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<List<Integer>>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                replies.add(pool.submit(() -> {
+                    ImagesResponse response = sdk().images().generate(ImageGenerateParams.builder().prompt("A lighthouse").n(2)
+                            .responseFormat(ImageGenerateParams.ResponseFormat.URL).build());
+                    // fetched at once, from the thread that got the reply
+                    List<Integer> statuses = new java.util.ArrayList<>();
+                    for (Image image : response.data().orElseThrow()) {
+                        statuses.add(http.send(HttpRequest.newBuilder(URI.create(image.url().orElseThrow()))
+                                .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+                    }
+                    return statuses;
+                }));
+            }
+            for (var reply : replies) {
+                assertEquals(List.of(200, 200), reply.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void dallEModelsDefaultToUrlsAsOpenAiDidAndGptImageModelsToBase64() throws Exception {
         upstream().answerImage(UpstreamStub.png(8, 8));
         Image dallE = sdk().images().generate(ImageGenerateParams.builder().prompt("A boat").model(ImageModel.DALL_E_3).build())

@@ -157,6 +157,19 @@ class RestDoorTest extends StubbedGatewayTestSupport {
     }
 
     @Test
+    void bytesThatAreNotUtf8Are400() throws Exception {
+        byte[] overlongSlash = {'{', '"', 'p', 'r', 'o', 'm', 'p', 't', '"', ':', '"', '.', '.', (byte) 0xC0, (byte) 0xAF, 'x', '"', '}'};
+        byte[] latin1 = "{\"prompt\":\"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (byte[] body : new byte[][] {overlongSlash, latin1}) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(restUrl()))
+                    .header("Content-Type", "application/json").header("X-API-KEY", KEY)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertJsonError(response, 400, "not valid UTF-8");
+        }
+        assertEquals(0, upstream().server().getAllServeEvents().size());
+    }
+
+    @Test
     void promptLongerThanTheModelAllowsIs400() throws Exception {
         String prompt = "a".repeat(32001);
         assertJsonError(generate("{\"prompt\":\"" + prompt + "\"}"), 400, "'prompt' is too long");
