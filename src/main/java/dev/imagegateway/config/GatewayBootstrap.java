@@ -228,8 +228,12 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("imageFilenameBean", new ImageFilenameBean(settings.imagesDir()));
         registry.bind("localImageProvider", new LocalImageProvider());
         registry.bind("openAiRequestBuilder", new OpenAiRequestBuilder(settings.openAiApiKey()));
-        registry.bind("openAiResponseReader", new OpenAiResponseReader(settings.openAiApiKey(), metrics));
-        registry.bind("upstreamAttemptGuard", new UpstreamAttemptGuard());
+        registry.bind("openAiResponseReader", new OpenAiResponseReader(settings.openAiApiKey(), metrics,
+                longProperty(pc, "upstream.max-reply-bytes")));
+        dev.imagegateway.provider.UpstreamDeadline deadlines = new dev.imagegateway.provider.UpstreamDeadline(
+                longProperty(pc, "upstream.attempt-timeout-ms"), longProperty(pc, "upstream.call-timeout-ms"));
+        registry.bind("upstreamDeadline", deadlines);
+        registry.bind("upstreamAttemptGuard", new UpstreamAttemptGuard(deadlines));
         registry.bind("upstreamRetryPolicy", new UpstreamRetryPolicy(
                 intProperty(pc, "upstream.retries"), longProperty(pc, "upstream.retry-initial-delay-ms"),
                 longProperty(pc, "upstream.retry-max-delay-ms"), longProperty(pc, "upstream.retry-after-max-ms"),

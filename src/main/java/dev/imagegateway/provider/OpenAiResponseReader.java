@@ -46,14 +46,17 @@ public class OpenAiResponseReader {
 
     private final String apiKey;
     private final dev.imagegateway.ops.GatewayMetrics metrics;
+    private final long maxReplyBytes;
 
-    public OpenAiResponseReader(String apiKey, dev.imagegateway.ops.GatewayMetrics metrics) {
+    /** @param maxReplyBytes the largest reply read; one that announces or sends more is cut off, unread */
+    public OpenAiResponseReader(String apiKey, dev.imagegateway.ops.GatewayMetrics metrics, long maxReplyBytes) {
         this.apiKey = apiKey;
         this.metrics = metrics;
+        this.maxReplyBytes = Math.min(maxReplyBytes, Integer.MAX_VALUE - 16);
     }
 
     public OpenAiResponseReader(String apiKey) {
-        this(apiKey, dev.imagegateway.ops.GatewayMetrics.NONE);
+        this(apiKey, dev.imagegateway.ops.GatewayMetrics.NONE, 64L * 1024 * 1024);
     }
 
     public UpstreamReply capture(Exchange exchange) throws IOException {
@@ -62,9 +65,26 @@ public class OpenAiResponseReader {
         String retryAfter = message.getHeader("Retry-After", String.class);
         long length = message.getHeader("Content-Length", -1L, Long.class);
         byte[] body;
-        // the reply is read off the connection once, into one array of its announced size (no stream cache)
-        try (InputStream in = message.getBody(InputStream.class)) {
+        // the reply is read off the connection once, into one array of its size (no stream cache), never more than
+        // the most a reply may hold, whatever the upstream announces
+        InputStream in = message.getBody(InputStream.class);
+        try {
+            if (length > maxReplyBytes) {
+                throw tooLarge("announced " + length + " bytes");
+            }
             body = in == null ? new byte[0] : readFully(in, length);
+        } catch (GatewayException e) {
+            abort(in);
+            throw e;
+        } catch (IOException e) {
+            abort(in);
+            if (UpstreamDeadline.expired(exchange)) {
+                throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream did not answer in time (the attempt's deadline passed)", null, e);
+            }
+            throw e;
+        }
+        if (in != null) {
+            in.close();
         }
         // the upstream's headers (and our Authorization) stop here
         message.removeHeaders("*");
@@ -86,9 +106,13 @@ public class OpenAiResponseReader {
         return readImages(reply.body());
     }
 
-    private static byte[] readFully(InputStream in, long length) throws IOException {
-        if (length < 0 || length > Integer.MAX_VALUE - 16) {
-            return in.readAllBytes();
+    private byte[] readFully(InputStream in, long length) throws IOException {
+        if (length < 0) {
+            byte[] body = in.readNBytes((int) maxReplyBytes + 1);
+            if (body.length > maxReplyBytes) {
+                throw tooLarge("sent more than " + maxReplyBytes + " bytes");
+            }
+            return body;
         }
         byte[] body = new byte[(int) length];
         int read = 0;
@@ -100,6 +124,32 @@ public class OpenAiResponseReader {
             read += n;
         }
         return body;
+    }
+
+    private GatewayException tooLarge(String what) {
+        LOG.warn("Upstream reply cut off: it {}, more than UPSTREAM_MAX_REPLY_BYTES ({})", what, maxReplyBytes);
+        return new GatewayException(ErrorKind.UPSTREAM_BAD_RESPONSE, "Upstream reply too large: it " + what
+                + ", more than the " + maxReplyBytes + " the gateway reads");
+    }
+
+    /**
+     * Drops the connection instead of draining it: closing HttpClient's stream would read the rest of what the upstream
+     * announced, which is what must not happen with a lying or stalled upstream.
+     */
+    private static void abort(InputStream in) {
+        if (in instanceof org.apache.hc.core5.http.io.EofSensorInputStream sensor) {
+            try {
+                sensor.abort();
+            } catch (IOException e) {
+                // the connection is gone either way
+            }
+        } else if (in != null) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // the same
+            }
+        }
     }
 
     private GatewayException failure(UpstreamReply reply) {

@@ -8,13 +8,19 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Runs before every upstream attempt: counts it, and stops when the client has cancelled or its deadline has
- * passed, so no image is bought for a client that is gone.
+ * Runs before every upstream attempt: counts it, arms its deadline, and stops when the client has cancelled or its
+ * deadline has passed, so no image is bought for a client that is gone.
  */
 public class UpstreamAttemptGuard implements Processor {
 
     /** Exchange property: System.nanoTime() when this attempt began. */
     public static final String STARTED = "gatewayAttemptStarted";
+
+    private final UpstreamDeadline deadlines;
+
+    public UpstreamAttemptGuard(UpstreamDeadline deadlines) {
+        this.deadlines = deadlines;
+    }
 
     @Override
     public void process(Exchange exchange) {
@@ -26,6 +32,7 @@ public class UpstreamAttemptGuard implements Processor {
         if (deadline != null && System.currentTimeMillis() >= deadline) {
             throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "The client's deadline passed before the upstream answered");
         }
+        deadlines.arm(exchange);
         exchange.setProperty(STARTED, System.nanoTime());
         Integer attempts = exchange.getProperty(UpstreamRetryPolicy.ATTEMPTS, Integer.class);
         exchange.setProperty(UpstreamRetryPolicy.ATTEMPTS, attempts == null ? 1 : attempts + 1);

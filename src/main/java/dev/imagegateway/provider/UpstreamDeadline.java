@@ -1,0 +1,145 @@
+package dev.imagegateway.provider;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.imagegateway.error.ErrorKind;
+import dev.imagegateway.error.GatewayException;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpActivityListener;
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+
+/**
+ * Overall deadlines for the upstream: HttpClient's timeouts are per read, so an upstream that drips a byte every few
+ * seconds would hold a call for ever. Each call gets a deadline (UPSTREAM_CALL_TIMEOUT_MS, or the gRPC client's own if
+ * sooner) that also bounds its retries, and each attempt one of its own (UPSTREAM_ATTEMPT_TIMEOUT_MS, within the
+ * call's). When an attempt's deadline passes, its HTTP request is cancelled, which closes the connection whatever it
+ * was waiting for (headers or body), and the attempt fails as a timeout (504 / DEADLINE_EXCEEDED), not retried.
+ * <p>
+ * To reach the request of an exchange from another thread it sits in HttpClient's exec chain (as the
+ * {@link HttpClientConfigurer} of the http components) and is their {@link HttpActivityListener}, which makes camel-http
+ * put the exchange into each call's context.
+ */
+public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListener {
+
+    /** Exchange property: the current {@link Attempt}. */
+    public static final String ATTEMPT = "gatewayAttempt";
+    private static final String TIMER = "gatewayAttemptTimer";
+    private static final String EXCHANGE_ATTRIBUTE = Exchange.class.getName();
+
+    private final long attemptTimeoutMs;
+    private final long callTimeoutMs;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "upstream-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public UpstreamDeadline(long attemptTimeoutMs, long callTimeoutMs) {
+        this.attemptTimeoutMs = attemptTimeoutMs;
+        this.callTimeoutMs = callTimeoutMs;
+    }
+
+    /** Before an attempt: fixes the call's deadline on the first one, and arms this attempt's. */
+    public void arm(Exchange exchange) {
+        long now = System.currentTimeMillis();
+        Long deadline = exchange.getProperty(UpstreamRetryPolicy.DEADLINE, Long.class);
+        if (exchange.getProperty(UpstreamRetryPolicy.ATTEMPTS) == null) {
+            deadline = deadline == null ? now + callTimeoutMs : Math.min(deadline, now + callTimeoutMs);
+            exchange.setProperty(UpstreamRetryPolicy.DEADLINE, deadline);
+        }
+        long end = Math.min(now + attemptTimeoutMs, deadline == null ? Long.MAX_VALUE : deadline);
+        // one object, shared with the copies the circuit breaker makes of the exchange
+        Attempt attempt = new Attempt();
+        exchange.setProperty(ATTEMPT, attempt);
+        exchange.setProperty(TIMER, timer.schedule(attempt::expire, Math.max(0, end - now), TimeUnit.MILLISECONDS));
+    }
+
+    /** One attempt: whether its deadline passed, and its HTTP request once it is made. */
+    public static final class Attempt {
+        private final AtomicBoolean expired = new AtomicBoolean();
+        private final AtomicReference<Cancellable> request = new AtomicReference<>();
+
+        void expire() {
+            expired.set(true);
+            Cancellable current = request.get();
+            if (current != null) {
+                current.cancel();
+            }
+        }
+
+        void started(Cancellable call) {
+            request.set(call);
+            if (expired.get()) {
+                call.cancel(); // the deadline passed before the request went out
+            }
+        }
+
+        boolean isExpired() {
+            return expired.get();
+        }
+    }
+
+    /** After the attempt, however it ended. */
+    public void disarm(Exchange exchange) {
+        ScheduledFuture<?> task = exchange.getProperty(TIMER, ScheduledFuture.class);
+        if (task != null) {
+            task.cancel(false);
+        }
+        exchange.removeProperty(TIMER);
+    }
+
+    /** A failed call: a timeout if the attempt's deadline cut it, else the failure as it was. */
+    public void rethrow(Exchange exchange) throws Exception {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (expired(exchange)) {
+            throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream did not answer in time (the attempt's deadline passed)",
+                    null, failure);
+        }
+        throw failure;
+    }
+
+    /** True when the attempt of {@code exchange} ran out of time. */
+    public static boolean expired(Exchange exchange) {
+        Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
+        return attempt != null && attempt.isExpired();
+    }
+
+    @Override
+    public void configureHttpClient(HttpClientBuilder builder) {
+        builder.addExecInterceptorFirst("gateway-deadline", (request, scope, chain) -> {
+            Object exchange = scope.clientContext.getAttribute(EXCHANGE_ATTRIBUTE);
+            if (exchange instanceof Exchange ex && scope.originalRequest instanceof Cancellable cancellable) {
+                Attempt attempt = ex.getProperty(ATTEMPT, Attempt.class);
+                if (attempt != null) {
+                    attempt.started(cancellable);
+                }
+            }
+            return chain.proceed(request, scope);
+        });
+    }
+
+    @Override
+    public void onRequestSubmitted(Object source, Exchange exchange, HttpHost host, HttpRequest request, HttpEntity entity) {
+        // only here so that camel-http hands each call's exchange to the exec chain above
+    }
+
+    @Override
+    public void onResponseReceived(Object source, Exchange exchange, HttpHost host, HttpResponse response, HttpEntity entity, long elapsed) {
+        // nothing to record
+    }
+
+    public void shutdown() {
+        timer.shutdownNow();
+    }
+}
