@@ -181,11 +181,10 @@ public class GatewayBootstrap implements CamelConfiguration {
             @Override
             public void onContextStopping(CamelContext stopping) {
                 // no new HTTP generation (REST, OpenAI door: 503), as none over gRPC (UNAVAILABLE); those in flight go on
-                for (String door : new String[] {"rest-door", "openai-door"}) {
-                    org.apache.camel.Route route = stopping.getRoute(door);
-                    if (route != null) {
-                        org.apache.camel.support.service.ServiceHelper.suspendService(route.getConsumer());
-                    }
+                dev.imagegateway.ops.ShutdownGate gate = stopping.getRegistry()
+                        .lookupByNameAndType("shutdownGate", dev.imagegateway.ops.ShutdownGate.class);
+                if (gate != null) {
+                    gate.close();
                 }
                 GrpcDrain drain = stopping.getRegistry().lookupByNameAndType("grpcDrain", GrpcDrain.class);
                 try {
@@ -216,7 +215,9 @@ public class GatewayBootstrap implements CamelConfiguration {
         KeyRing keys = new KeyRing(ApiKeys.parse(settings.apiKeys(), settings.apiKeyGenerated() ? "generated" : "env"),
                 keysFile.isEmpty() ? null : Path.of(keysFile));
         ApiKeyFilter apiKeyFilter = new ApiKeyFilter(keys,
-                new KeyLimiter(intProperty(pc, "keys.rate-limit-per-minute"), intProperty(pc, "keys.concurrency-limit")));
+                new KeyLimiter(intProperty(pc, "keys.rate-limit-per-minute"), intProperty(pc, "keys.concurrency-limit")),
+                new dev.imagegateway.security.FailedAuthThrottle(intProperty(pc, "auth.failures-per-minute"),
+                        intProperty(pc, "auth.failures-burst"), metrics));
         registry.bind("apiKeyFilter", apiKeyFilter);
         registry.bind("apiKeyCheck", apiKeyFilter.withoutLimits());
         registry.bind("presentedKeyReader", new PresentedKeyReader());
@@ -251,6 +252,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("grpcDrain", new GrpcDrain());
         // REST door
         registry.bind("restMethodGuard", new RestMethodGuard());
+        registry.bind("shutdownGate", new dev.imagegateway.ops.ShutdownGate());
         registry.bind("restRequestReader", new RestRequestReader());
         registry.bind("restResponseWriter", new RestResponseWriter());
         registry.bind("restErrorResponder", new RestErrorResponder());

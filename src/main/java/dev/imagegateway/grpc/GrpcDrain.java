@@ -2,7 +2,6 @@ package dev.imagegateway.grpc;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -13,7 +12,7 @@ import io.grpc.Status;
  * Graceful shutdown for the gRPC door. camel-grpc stops its server with {@code shutdownNow()}, which cancels calls
  * still being answered, and Camel's in-flight count drops just before a reply is written; so the gateway drains
  * itself first: once draining, new calls are refused UNAVAILABLE and shutdown waits until every call in flight has
- * been answered (or the timeout passed).
+ * been answered, its status delivered to the client (or the timeout passed).
  */
 public class GrpcDrain implements ServerInterceptor {
 
@@ -28,21 +27,40 @@ public class GrpcDrain implements ServerInterceptor {
             };
         }
         inFlight.incrementAndGet();
-        return next.startCall(new SimpleForwardingServerCall<>(call) {
-            private boolean closed;
-
+        // a call is done when its status has reached the client (onComplete) or it was cancelled, not when it is
+        // closed: close() only queues the reply, and a shutdownNow() before the write would reset the stream
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable finished = () -> {
+            if (done.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
+        ServerCall.Listener<Q> listener;
+        try {
+            listener = next.startCall(call, headers);
+        } catch (RuntimeException e) {
+            finished.run();
+            throw e;
+        }
+        return new io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
             @Override
-            public synchronized void close(Status status, Metadata trailers) {
+            public void onComplete() {
                 try {
-                    super.close(status, trailers);
+                    super.onComplete();
                 } finally {
-                    if (!closed) {
-                        closed = true;
-                        inFlight.decrementAndGet();
-                    }
+                    finished.run();
                 }
             }
-        }, headers);
+
+            @Override
+            public void onCancel() {
+                try {
+                    super.onCancel();
+                } finally {
+                    finished.run();
+                }
+            }
+        };
     }
 
     public int inFlight() {

@@ -24,6 +24,7 @@ public class GrpcRequestReader implements Processor {
         ImageRequest request = exchange.getMessage().getBody(ImageRequest.class);
         String key = request.getApiKey().isEmpty() ? GrpcStatusInterceptor.METADATA_API_KEY.get() : request.getApiKey();
         exchange.setProperty(ApiKeyFilter.PRESENTED_KEY, key);
+        exchange.setProperty(dev.imagegateway.security.FailedAuthThrottle.CLIENT_ADDRESS, GrpcStatusInterceptor.CLIENT_ADDRESS.get());
         // the call's deadline bounds the whole generation; a cancel stops further upstream attempts
         Context call = Context.current();
         Deadline deadline = call.getDeadline();

@@ -22,6 +22,8 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
     public static final Metadata.Key<String> X_API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
     public static final Context.Key<String> METADATA_API_KEY = Context.key("gateway-x-api-key");
+    /** The caller's IP address, for the failed-key throttle. */
+    public static final Context.Key<String> CLIENT_ADDRESS = Context.key("gateway-client-address");
     public static final Metadata.Key<String> X_GATEWAY_MODEL = Metadata.Key.of("x-gateway-model", Metadata.ASCII_STRING_MARSHALLER);
     /** Per call: the model that served it, set by the route (on the call's thread), sent with the response headers. */
     private static final Context.Key<java.util.concurrent.atomic.AtomicReference<String>> SERVED_MODEL = Context.key("gateway-served-model");
@@ -59,7 +61,11 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
                 super.close(status, trailers);
             }
         };
-        Context context = Context.current().withValues(METADATA_API_KEY, headers.get(X_API_KEY), SERVED_MODEL, servedModel);
+        java.net.SocketAddress remote = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        String address = remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : null;
+        Context context = Context.current().withValues(METADATA_API_KEY, headers.get(X_API_KEY), SERVED_MODEL, servedModel,
+                CLIENT_ADDRESS, address);
         return Contexts.interceptCall(context, mapped, headers, next);
     }
 }

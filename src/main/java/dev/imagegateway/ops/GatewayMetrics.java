@@ -25,6 +25,8 @@ public class GatewayMetrics {
     private final Counter imagesSaved;
     private final Counter bytesSaved;
     private final Counter saveFailures;
+    private final Counter authFailures;
+    private final Counter authThrottled;
     // meters with labels, looked up once per label set rather than rebuilt on every request
     private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
@@ -39,6 +41,9 @@ public class GatewayMetrics {
         this.bytesSaved = Counter.builder("gateway.images.saved.bytes").description("Bytes of images written").register(registry);
         this.saveFailures = Counter.builder("gateway.images.save.failures").description("Images that could not be saved")
                 .register(registry);
+        this.authFailures = Counter.builder("gateway.auth.failures").description("Key checks that failed").register(registry);
+        this.authThrottled = Counter.builder("gateway.auth.throttled")
+                .description("Key checks refused unchecked: their address failed too often").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -89,6 +94,16 @@ public class GatewayMetrics {
     /** A value read when scraped, with labels (name, value pairs). */
     public void gauge(String name, String description, Supplier<Number> value, String... tags) {
         Gauge.builder(name, value).description(description).tags(tags).register(registry);
+    }
+
+    /** A key check failed (a missing or wrong key). */
+    public void authFailed() {
+        authFailures.increment();
+    }
+
+    /** A key check was refused unchecked: its address failed too often. */
+    public void authThrottled() {
+        authThrottled.increment();
     }
 
     /** Tokens a model's reply says it used, by kind (input, output). */

@@ -17,10 +17,12 @@ public class ApiKeyFilter implements Processor {
 
     private final KeyRing keys;
     private final KeyLimiter limiter;
+    private final FailedAuthThrottle throttle;
 
-    public ApiKeyFilter(KeyRing keys, KeyLimiter limiter) {
+    public ApiKeyFilter(KeyRing keys, KeyLimiter limiter, FailedAuthThrottle throttle) {
         this.keys = keys;
         this.limiter = limiter;
+        this.throttle = throttle;
     }
 
     /**
@@ -28,11 +30,11 @@ public class ApiKeyFilter implements Processor {
      * gallery), which spends nothing upstream and must not use up the key's generation allowance.
      */
     public ApiKeyFilter withoutLimits() {
-        return new ApiKeyFilter(keys, null);
+        return new ApiKeyFilter(keys, null, throttle);
     }
 
     public ApiKeyFilter(ApiKeys keys) {
-        this(new KeyRing(keys, null), new KeyLimiter(0, 0));
+        this(new KeyRing(keys, null), new KeyLimiter(0, 0), new FailedAuthThrottle(0, 1, dev.imagegateway.ops.GatewayMetrics.NONE));
     }
 
     @Override
@@ -40,11 +42,26 @@ public class ApiKeyFilter implements Processor {
         String presented = exchange.getProperty(PRESENTED_KEY, String.class);
         // the key is not needed past this point: keep it out of everything downstream
         exchange.removeProperty(PRESENTED_KEY);
-        ApiKeys.Entry key = keys.keys().match(presented)
-                .orElseThrow(() -> new GatewayException(ErrorKind.UNAUTHENTICATED, "Invalid API key"));
+        String address = clientAddress(exchange);
+        throttle.check(address);
+        ApiKeys.Entry key = keys.keys().match(presented).orElse(null);
+        if (key == null) {
+            throttle.failed(address);
+            throw new GatewayException(ErrorKind.UNAUTHENTICATED, "Invalid API key");
+        }
         exchange.setProperty(KEY_NAME, key.name());
         if (limiter != null) {
             limiter.acquire(key, exchange);
         }
+    }
+
+    /** The client's IP address: set by the gRPC door, or the HTTP server's remote address. */
+    static String clientAddress(Exchange exchange) {
+        String address = exchange.getProperty(FailedAuthThrottle.CLIENT_ADDRESS, String.class);
+        if (address != null) {
+            return address;
+        }
+        Object remote = exchange.getMessage().getHeader(org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants.REMOTE_ADDRESS);
+        return remote instanceof io.vertx.core.net.SocketAddress socket ? socket.hostAddress() : null;
     }
 }

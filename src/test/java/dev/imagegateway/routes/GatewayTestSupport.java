@@ -76,6 +76,8 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
         p.setProperty("api.secret-key", KEY + ", " + SECOND_KEY);
         // the model watch calls the upstream on its own timer: on only where a test is about it
         p.setProperty("models.watch-enabled", "false");
+        // tests send wrong keys on purpose: only AuthThrottleTest is about throttling them
+        p.setProperty("auth.failures-burst", "100000");
         p.putAll(gatewayProperties());
         return p;
     }
