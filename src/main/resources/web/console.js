@@ -241,7 +241,11 @@ function doneBatch(done) {
     el('h3', { text: done.file }),
     el('p', { class: totals.failed ? 'status-failed' : 'status-ok',
       text: 'Finished: ' + totals.succeeded + ' of ' + totals.lines + ' succeeded' + (totals.failed ? ', ' + totals.failed + ' failed' : '') + ' in ' + (totals.duration_ms / 1000).toFixed(1) + ' s' }),
-    el('details', {}, el('summary', { text: 'Report' }), table));
+    el('details', {}, el('summary', { text: 'Report' }), table,
+      done.report.lines_total > done.report.lines.length
+        ? el('p', { class: 'muted', text: 'First ' + done.report.lines.length + ' of ' + done.report.lines_total
+          + ' lines; the whole report is inbox/.done/' + done.file + '.report.json' })
+        : el('span')));
 }
 
 // --- tabs -----------------------------------------------------------------------------------------------------------

@@ -54,7 +54,6 @@ import dev.imagegateway.web.WebConsoleAssets;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.VertxOptions;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.support.LifecycleStrategySupport;
@@ -179,6 +178,15 @@ public class GatewayBootstrap implements CamelConfiguration {
         long timeoutMs = longProperty(pc, "camel.main.shutdown-timeout") * 1000;
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
+            public void onContextStopped(CamelContext stopped) {
+                // the HTTP server's Vert.x is the gateway's own (HttpServerGuards): Camel does not close it
+                HttpServerGuards guards = stopped.getRegistry().lookupByNameAndType("httpServerGuards", HttpServerGuards.class);
+                if (guards != null) {
+                    guards.close();
+                }
+            }
+
+            @Override
             public void onContextStopping(CamelContext stopping) {
                 // no new HTTP generation (REST, OpenAI door: 503), as none over gRPC (UNAVAILABLE); those in flight go on
                 dev.imagegateway.ops.ShutdownGate gate = stopping.getRegistry()
@@ -250,6 +258,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("grpcResponseWriter", new GrpcResponseWriter());
         registry.bind("grpcStatusInterceptor", new GrpcStatusInterceptor());
         registry.bind("grpcDrain", new GrpcDrain());
+        // camel-grpc builds its service through this factory (by name): malformed request messages are INVALID_ARGUMENT
+        registry.bind("grpcBindableServiceFactory", new dev.imagegateway.grpc.MalformedRequestGuard());
         // REST door
         registry.bind("restMethodGuard", new RestMethodGuard());
         registry.bind("shutdownGate", new dev.imagegateway.ops.ShutdownGate());
@@ -273,8 +283,12 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("webConsoleAssets", new WebConsoleAssets());
         registry.bind("consoleInfo", new ConsoleInfo(settings, registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),
                 registry.lookupByNameAndType("modelWatch", ModelWatch.class), java.time.Clock.systemUTC()));
-        // Vert.x runs each request on its worker pool: its default of 20 threads would cap concurrency
-        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(intProperty(pc, "http.worker-threads")));
+        // the HTTP server's Vert.x: its worker pool runs each request (Vert.x's default of 20 threads would cap
+        // concurrency), and its server gets idle and header timeouts and a connection cap (HttpServerGuards)
+        HttpServerGuards guards = new HttpServerGuards(intProperty(pc, "http.worker-threads"), intProperty(pc, "http.idle-timeout-seconds"),
+                intProperty(pc, "http.header-timeout-seconds"), intProperty(pc, "http.max-connections"));
+        registry.bind("vertx", guards.vertx());
+        registry.bind("httpServerGuards", guards);
     }
 
     private static void bindInbox(CamelContext context, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagegateway.error.GatewayException;
 import dev.imagegateway.rest.JsonResponses;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
@@ -22,11 +23,15 @@ import org.apache.camel.Processor;
 /**
  * {@code GET /api/batches}: the inbox at a glance, for the web console. Files waiting to be read, batches in
  * progress (lines finished and failed of total), the latest finished batches with their reports, and the latest
- * files refused with their reasons.
+ * files refused with their reasons. A report comes with its totals and its first {@value #PAGE} lines; the rest a page
+ * at a time from {@code GET /api/batches?file=<name>&offset=N&limit=M}. A report is read as a stream, so a reply stays
+ * small however large the batch was.
  */
 public class InboxBatchView implements Processor {
 
     static final int RECENT = 20;
+    static final int PAGE = 50;
+    static final int MAX_PAGE = 1000;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Path inboxDir;
@@ -41,8 +46,47 @@ public class InboxBatchView implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        JsonResponses.replyRaw(exchange, 200, Buffer.buffer(json()));
+        String file = exchange.getMessage().getHeader("file", String.class);
+        byte[] body = file == null ? json() : page(file, number(exchange, "offset", 0, Integer.MAX_VALUE, 0),
+                number(exchange, "limit", 1, MAX_PAGE, PAGE));
+        JsonResponses.replyRaw(exchange, 200, Buffer.buffer(body));
         exchange.getMessage().setHeader("Cache-Control", "no-store");
+    }
+
+    private static int number(Exchange exchange, String name, int min, int max, int fallback) {
+        String value = exchange.getMessage().getHeader(name, String.class);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw GatewayException.invalid(name, "Parameter '" + name + "' must be a whole number from " + min + " to " + max);
+    }
+
+    /** One page of a finished batch's report. */
+    byte[] page(String file, int offset, int limit) {
+        if (!file.matches("[^/\\\\\\x00-\\x1f]{1,255}") || file.startsWith(".")) {
+            throw GatewayException.invalid("file", "Parameter 'file' must be the name of a finished batch");
+        }
+        Path report = inboxDir.resolve(".done").resolve(file + ".report.json");
+        JsonNode content = Files.isRegularFile(report) ? read(report, offset, limit) : null;
+        if (content == null) {
+            throw new GatewayException(dev.imagegateway.error.ErrorKind.NOT_FOUND, "No finished batch named '"
+                    + file.replaceAll("[^\\x20-\\x7E]", "?") + "'");
+        }
+        ObjectNode root = MAPPER.createObjectNode().put("file", file);
+        root.set("report", content);
+        try {
+            return MAPPER.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     byte[] json() {
@@ -63,7 +107,7 @@ public class InboxBatchView implements Processor {
                     .put("file", batch.fileName()).put("total", batch.total()).put("finished", batch.finished())
                     .put("failed", batch.failed()).put("started", Instant.ofEpochMilli(batch.startedAt()).toString()));
             for (Path report : newestFirst(inboxDir.resolve(".done"), name -> name.endsWith(".report.json"), RECENT)) {
-                JsonNode content = read(report);
+                JsonNode content = read(report, 0, PAGE);
                 if (content != null) {
                     String name = report.getFileName().toString();
                     done.addObject().put("file", name.substring(0, name.length() - ".report.json".length()))
@@ -119,9 +163,36 @@ public class InboxBatchView implements Processor {
         }
     }
 
-    private static JsonNode read(Path report) {
-        try {
-            return MAPPER.readTree(Files.readAllBytes(report));
+    /**
+     * A report with {@code limit} of its lines from {@code offset}, read as a stream: the lines before are skipped, those
+     * after counted, never held. Adds {@code lines_total} and {@code lines_offset}.
+     */
+    private static JsonNode read(Path report, int offset, int limit) {
+        try (com.fasterxml.jackson.core.JsonParser json = MAPPER.createParser(report.toFile())) {
+            if (json.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            ObjectNode content = MAPPER.createObjectNode();
+            while (json.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                com.fasterxml.jackson.core.JsonToken value = json.nextToken();
+                if (!"lines".equals(field) || value != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                    content.set(field, json.readValueAsTree());
+                    continue;
+                }
+                ArrayNode lines = content.putArray("lines");
+                int index = 0;
+                while (json.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    if (index >= offset && index < offset + limit) {
+                        lines.add((JsonNode) json.readValueAsTree());
+                    } else {
+                        json.skipChildren();
+                    }
+                    index++;
+                }
+                content.put("lines_total", index).put("lines_offset", offset);
+            }
+            return content;
         } catch (IOException e) {
             return null; // being written or gone: the next look will have it
         }

@@ -178,6 +178,28 @@ class InboxTest extends StubbedGatewayTestSupport {
     }
 
     @Test
+    void aBatchGetsItsShareAndInteractiveCallsAreServedMeanwhile() throws Exception {
+        upstream().reset();
+        upstream().answer(aResponse().withStatus(200).withFixedDelay(300).withHeader("Content-Type", "application/json")
+                .withBody(UpstreamStub.envelope(java.util.Base64.getEncoder().encodeToString(UpstreamStub.png(16, 16)))));
+        StringBuilder prompts = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            prompts.append("Batch prompt ").append(i).append('\n');
+        }
+        drop("forty.txt", prompts.toString());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (upstreamCalls() < 4 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        long started = System.currentTimeMillis();
+        assertEquals(200, doors().rest("an interactive call").httpStatus());
+        long took = System.currentTimeMillis() - started;
+        assertTrue(took < 1500, "an interactive call waited " + took + " ms behind the batch");
+        JsonNode report = awaitReport("forty.txt");
+        assertEquals(40, report.at("/totals/succeeded").asInt());
+    }
+
+    @Test
     void everyFileGetsAnOutcome() throws Exception {
         drop("empty.txt", "");
         JsonNode empty = awaitReport("empty.txt");

@@ -162,6 +162,39 @@ class GrpcDoorTest extends StubbedGatewayTestSupport {
     }
 
     @Test
+    void bytesThatAreNoImageRequestAreInvalidArgument() {
+        io.grpc.MethodDescriptor.Marshaller<byte[]> raw = new io.grpc.MethodDescriptor.Marshaller<>() {
+            @Override
+            public java.io.InputStream stream(byte[] value) {
+                return new java.io.ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(java.io.InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        io.grpc.MethodDescriptor<byte[], byte[]> method = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("imagegeneration.ImageGenerationService/GenerateImage")
+                .setRequestMarshaller(raw).setResponseMarshaller(raw).build();
+        byte[][] garbage = {{(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}, {0x0A, 0x02, (byte) 0xC0, (byte) 0xAF}};
+        for (byte[] body : garbage) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> io.grpc.stub.ClientCalls.blockingUnaryCall(
+                    channel, method, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), body));
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        }
+        assertEquals(0, upstream().server().getAllServeEvents().size());
+        // the door still serves well-formed calls
+        upstream().answerImage(UpstreamStub.png(4, 4));
+        assertFalse(stub().generateImage(request("x", "", KEY)).getFilename().isEmpty());
+    }
+
+    @Test
     void emptyPromptIsInvalidArgument() {
         StatusRuntimeException e = failure(request("", "", KEY));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());

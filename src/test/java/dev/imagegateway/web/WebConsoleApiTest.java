@@ -176,6 +176,40 @@ class WebConsoleApiTest extends ConsoleTestSupport {
     }
 
     @Test
+    void aLargeBatchsReportComesAPageAtATime() throws Exception {
+        StringBuilder prompts = new StringBuilder();
+        for (int i = 1; i <= 120; i++) {
+            prompts.append("Prompt number ").append(i).append('\n');
+        }
+        Files.writeString(inboxDir.resolve("many.txt"), prompts);
+        long deadline = System.currentTimeMillis() + 60_000;
+        JsonNode done = null;
+        while (System.currentTimeMillis() < deadline) {
+            for (JsonNode batch : getJson("/api/batches").get("done")) {
+                if (batch.get("file").asText().equals("many.txt")) {
+                    done = batch;
+                }
+            }
+            if (done != null) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertTrue(done != null, "the batch finished");
+        assertEquals(50, done.get("report").get("lines").size(), "the overview carries the first page only");
+        assertEquals(120, done.get("report").get("lines_total").asInt());
+        assertEquals(120, done.get("report").get("totals").get("succeeded").asInt());
+
+        JsonNode page = getJson("/api/batches?file=many.txt&offset=100&limit=50").get("report");
+        assertEquals(20, page.get("lines").size());
+        assertEquals(101, page.get("lines").get(0).get("line").asInt());
+        assertEquals("Prompt number 101", page.get("lines").get(0).get("prompt").asText());
+        assertEquals(400, get("/api/batches?file=many.txt&limit=5000", "X-API-KEY", KEY).statusCode());
+        assertEquals(400, get("/api/batches?file=..%2Fsecret", "X-API-KEY", KEY).statusCode());
+        assertEquals(404, get("/api/batches?file=nothing.txt", "X-API-KEY", KEY).statusCode());
+    }
+
+    @Test
     void infoNamesTheModelAndItsSizes() throws Exception {
         JsonNode info = getJson("/api/info");
         assertEquals("gpt-image-2.6-flare", info.get("model").asText());
