@@ -286,7 +286,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         // the HTTP server's Vert.x: its worker pool runs each request (Vert.x's default of 20 threads would cap
         // concurrency), and its server gets idle and header timeouts and a connection cap (HttpServerGuards)
         HttpServerGuards guards = new HttpServerGuards(intProperty(pc, "http.worker-threads"), intProperty(pc, "http.idle-timeout-seconds"),
-                intProperty(pc, "http.header-timeout-seconds"), intProperty(pc, "http.max-connections"));
+                intProperty(pc, "http.header-timeout-seconds"), intProperty(pc, "http.body-timeout-seconds"),
+                intProperty(pc, "http.max-connections"));
         registry.bind("vertx", guards.vertx());
         registry.bind("httpServerGuards", guards);
     }

@@ -20,9 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Limits on the HTTP server's connections, which camel-platform-http builds with Vert.x's default options (no idle
- * timeout, no cap, no limit on how long request headers may take): a connection idle for {@code idleSeconds} is closed;
- * one whose request headers are not complete within {@code headerSeconds} is closed (a client dripping a header byte at
- * a time, "slowloris", resets every idle timer); beyond {@code maxConnections} a new connection is closed at once.
+ * timeout, no cap, no limit on how long request headers may take): a connection idle for {@code idleSeconds} is closed
+ * (longer than any call may take: Vert.x counts a connection waiting for its reply as idle); one whose request headers
+ * are not complete within {@code headerSeconds} is closed (a client dripping a header byte at a time, "slowloris",
+ * resets every idle timer), which also ends kept-alive connections left unused that long; a request whose body is not
+ * complete within {@code bodySeconds} is answered 400 and closed; beyond {@code maxConnections} a new connection is
+ * closed at once.
  * <p>
  * Camel takes the {@link Vertx} it finds in the registry and calls {@code createHttpServer} on it; this one is a proxy
  * of a real Vertx (with the worker pool the doors need) that adds the options and handlers to the server it creates.
@@ -35,10 +38,12 @@ public final class HttpServerGuards {
     private final int idleSeconds;
     private final int headerSeconds;
     private final int maxConnections;
+    private final int bodySeconds;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<HttpConnection, Long> headerTimers = new ConcurrentHashMap<>();
 
-    public HttpServerGuards(int workerThreads, int idleSeconds, int headerSeconds, int maxConnections) {
+    public HttpServerGuards(int workerThreads, int idleSeconds, int headerSeconds, int bodySeconds, int maxConnections) {
+        this.bodySeconds = bodySeconds;
         this.vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(workerThreads));
         this.idleSeconds = idleSeconds;
         this.headerSeconds = headerSeconds;
@@ -128,6 +133,16 @@ public final class HttpServerGuards {
         if (timer != null) {
             vertx.cancelTimer(timer);
         }
+        // the body must follow within its time too: one that never completes (a Content-Length beside chunked
+        // encoding with a body that is not chunked, a client that stops sending) is answered 400 and closed
+        vertx.setTimer(TimeUnit.SECONDS.toMillis(bodySeconds), id -> {
+            if (!request.isEnded() && !request.response().ended() && !request.response().closed()) {
+                LOG.debug("HTTP request body not complete after {} s: answered 400 and closed", bodySeconds);
+                request.response().setStatusCode(400).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                        .end("{\"error\":\"The request body did not arrive complete (broken framing, or too slow)\"}")
+                        .onComplete(done -> connection.close());
+            }
+        });
         if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
             // keep-alive: the next request's headers get the same time, counted from this response's end
             request.response().endHandler(done -> {
