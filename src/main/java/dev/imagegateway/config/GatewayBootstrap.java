@@ -171,11 +171,25 @@ public class GatewayBootstrap implements CamelConfiguration {
     }
 
     /**
-     * Graceful shutdown, before Camel stops any route: new calls are refused at both doors, gRPC calls in flight are
-     * answered (REST ones are then waited for by Camel's own graceful shutdown, as are pending image writes).
+     * Graceful shutdown, as the very first thing the context does when it stops (its stopping event, before any route
+     * is suspended): new calls are refused at every generating door in the door's own error shape (REST and OpenAI door
+     * 503 JSON, gRPC UNAVAILABLE), and the calls in flight on every door are answered first, up to the shutdown timeout.
+     * Only then does Camel stop the routes, with nothing left in flight at the doors (pending image writes are waited
+     * for by Camel's own graceful shutdown).
      */
     private static void drainGrpcOnStop(CamelContext context, PropertiesComponent pc) {
         long timeoutMs = longProperty(pc, "camel.main.shutdown-timeout") * 1000;
+        context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
+                return event instanceof org.apache.camel.spi.CamelEvent.CamelContextStoppingEvent;
+            }
+
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) {
+                drainDoors(context, timeoutMs);
+            }
+        });
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStopped(CamelContext stopped) {
@@ -185,28 +199,33 @@ public class GatewayBootstrap implements CamelConfiguration {
                     guards.close();
                 }
             }
-
-            @Override
-            public void onContextStopping(CamelContext stopping) {
-                // no new HTTP generation (REST, OpenAI door: 503), as none over gRPC (UNAVAILABLE); those in flight go on
-                dev.imagegateway.ops.ShutdownGate gate = stopping.getRegistry()
-                        .lookupByNameAndType("shutdownGate", dev.imagegateway.ops.ShutdownGate.class);
-                if (gate != null) {
-                    gate.close();
-                }
-                GrpcDrain drain = stopping.getRegistry().lookupByNameAndType("grpcDrain", GrpcDrain.class);
-                try {
-                    if (drain != null && drain.inFlight() > 0) {
-                        LOG.info("Shutting down: answering {} gRPC calls in flight first", drain.inFlight());
-                    }
-                    if (drain != null && !drain.drain(timeoutMs)) {
-                        LOG.warn("Shutting down with {} gRPC calls still unanswered after {} ms", drain.inFlight(), timeoutMs);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         });
+    }
+
+    private static void drainDoors(CamelContext stopping, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        dev.imagegateway.ops.ShutdownGate gate = stopping.getRegistry()
+                .lookupByNameAndType("shutdownGate", dev.imagegateway.ops.ShutdownGate.class);
+        if (gate != null) {
+            gate.close();
+        }
+        GrpcDrain drain = stopping.getRegistry().lookupByNameAndType("grpcDrain", GrpcDrain.class);
+        try {
+            if (drain != null && drain.inFlight() > 0) {
+                LOG.info("Shutting down: answering {} gRPC calls in flight first", drain.inFlight());
+            }
+            if (drain != null && !drain.drain(timeoutMs)) {
+                LOG.warn("Shutting down with {} gRPC calls still unanswered after {} ms", drain.inFlight(), timeoutMs);
+            }
+            // the HTTP doors' calls in flight, so that no route is suspended under them (a suspended door answers an
+            // empty 503 instead of the gate's JSON one)
+            var inflight = stopping.getInflightRepository();
+            while (inflight.size("rest-door") + inflight.size("openai-door") > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static long countFiles(Path dir) {
