@@ -1,33 +1,50 @@
 package dev.imagegateway.inbox;
 
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * One prompt file in progress: its lines, its journal, and the outcome of each line as the lines finish
- * (concurrently, in any order).
+ * One prompt file in progress: how many prompts it holds, its journal, and the outcome of each line as the lines
+ * finish (concurrently, in any order). Outcomes are not kept in memory: each is appended to a spill file beside the
+ * journal, from which the report is written when the batch ends; only counters stay here, whatever the file's size.
  */
 public final class Batch {
 
     /** Exchange property that carries the batch through the file's route and its split lines. */
     public static final String PROPERTY = "inboxBatch";
+    /** Spill entries: whether the line failed, and its text (for the failed-lines file). */
+    static final String FAILED = "_failed";
+    static final String RAW = "_raw";
 
     private final String fileName;
-    private final List<BatchLine> lines;
+    private final int total;
     private final BatchJournal journal;
+    private final Path spill;
+    private final BufferedWriter outcomes;
     private final long startedAt = System.currentTimeMillis();
     private final AtomicInteger finished = new AtomicInteger();
-    private final Map<Integer, ObjectNode> outcomes = new TreeMap<>();
-    private final Map<Integer, BatchLine> failedLines = new TreeMap<>();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger resumed = new AtomicInteger();
 
-    public Batch(String fileName, List<BatchLine> lines, BatchJournal journal) {
+    public Batch(String fileName, int total, BatchJournal journal, Path spill) {
         this.fileName = fileName;
-        this.lines = lines;
+        this.total = total;
         this.journal = journal;
+        this.spill = spill;
+        try {
+            this.outcomes = Files.newBufferedWriter(spill, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open " + spill, e);
+        }
     }
 
     public String fileName() {
@@ -35,7 +52,7 @@ public final class Batch {
     }
 
     public int total() {
-        return lines.size();
+        return total;
     }
 
     public BatchJournal journal() {
@@ -47,11 +64,21 @@ public final class Batch {
     }
 
     /** Records a line's outcome; returns how many lines are finished, this one included. */
-    public int record(BatchLine line, ObjectNode outcome, boolean failed) {
+    public int record(BatchLine line, ObjectNode outcome, boolean lineFailed) {
+        ObjectNode entry = outcome.deepCopy();
+        if (lineFailed) {
+            entry.put(FAILED, true).put(RAW, line.raw());
+            failed.incrementAndGet();
+        }
+        if (outcome.path("resumed").asBoolean(false)) {
+            resumed.incrementAndGet();
+        }
         synchronized (outcomes) {
-            outcomes.put(line.number(), outcome);
-            if (failed) {
-                failedLines.put(line.number(), line);
+            try {
+                outcomes.write(entry.toString());
+                outcomes.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot record the outcome of line " + line.number(), e);
             }
         }
         return finished.incrementAndGet();
@@ -63,20 +90,34 @@ public final class Batch {
     }
 
     public int failed() {
-        synchronized (outcomes) {
-            return failedLines.size();
-        }
+        return failed.get();
     }
 
-    public List<ObjectNode> outcomes() {
-        synchronized (outcomes) {
-            return List.copyOf(outcomes.values());
-        }
+    public int resumed() {
+        return resumed.get();
     }
 
-    public List<BatchLine> failedLines() {
+    /** The outcomes recorded, one JSON object a line, in the order the lines finished; flushed first. */
+    Path outcomes() {
         synchronized (outcomes) {
-            return List.copyOf(failedLines.values());
+            try {
+                outcomes.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return spill;
+    }
+
+    /** When the batch ends: the spill goes with the journal. */
+    void discard() {
+        try {
+            synchronized (outcomes) {
+                outcomes.close();
+            }
+            Files.deleteIfExists(spill);
+        } catch (IOException e) {
+            // left in .state/, removed when the same batch runs again
         }
     }
 }

@@ -1,15 +1,16 @@
 package dev.imagegateway.inbox;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Collectors;
+import java.nio.file.StandardOpenOption;
+
+import com.fasterxml.jackson.core.JsonGenerator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -17,14 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends a batch: writes {@code <file>.report.json} (every line and the totals) and, when lines failed,
+ * Ends a batch: writes {@code <file>.report.json} (every line, in line order, and the totals, streamed from the
+ * batch's spill of outcomes) and, when lines failed,
  * {@code <file>.failed.txt} (or {@code .failed.jsonl}) with just those lines, ready to drop back into the inbox,
  * into {@code .done/} where the file consumer then moves the prompt file; the journal goes.
  */
 public class InboxBatchReporter implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.imagegateway.inbox");
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Path inboxDir;
     private final ActiveBatches active;
@@ -39,30 +41,87 @@ public class InboxBatchReporter implements Processor {
         Batch batch = exchange.getProperty(Batch.PROPERTY, Batch.class);
         String doneName = exchange.getMessage().getHeader(InboxBatchStarter.DONE_NAME, String.class);
         Path done = Files.createDirectories(inboxDir.resolve(".done"));
-        List<ObjectNode> outcomes = batch.outcomes();
-        List<BatchLine> failed = batch.failedLines();
         long elapsed = System.currentTimeMillis() - batch.startedAt();
+        int failed = batch.failed();
+        Path spill = batch.outcomes();
+        Index index = sortedByLine(spill);
 
-        ObjectNode report = MAPPER.createObjectNode();
-        report.put("file", batch.fileName());
-        ObjectNode totals = report.putObject("totals");
-        totals.put("lines", batch.total());
-        totals.put("succeeded", batch.total() - failed.size());
-        totals.put("failed", failed.size());
-        totals.put("resumed", outcomes.stream().filter(o -> o.path("resumed").asBoolean(false)).count());
-        totals.put("duration_ms", elapsed);
-        ArrayNode lines = report.putArray("lines");
-        outcomes.forEach(lines::add);
-        Files.writeString(done.resolve(doneName + ".report.json"), MAPPER.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
-
-        if (!failed.isEmpty()) {
-            String suffix = InboxFileParser.isJsonLines(batch.fileName()) ? ".failed.jsonl" : ".failed.txt";
-            String retry = failed.stream().map(BatchLine::raw).collect(Collectors.joining("\n", "", "\n"));
-            Files.writeString(done.resolve(doneName + suffix), retry, StandardCharsets.UTF_8);
+        // the report is written as a stream from the spill, in line order: never the whole of it in memory
+        String failedSuffix = InboxFileParser.isJsonLines(batch.fileName()) ? ".failed.jsonl" : ".failed.txt";
+        try (JsonGenerator report = MAPPER.getFactory().createGenerator(Files.newOutputStream(done.resolve(doneName + ".report.json")));
+             FileChannel outcomes = FileChannel.open(spill, StandardOpenOption.READ);
+             BufferedWriter retry = failed == 0 ? null : Files.newBufferedWriter(done.resolve(doneName + failedSuffix), StandardCharsets.UTF_8)) {
+            report.useDefaultPrettyPrinter();
+            report.writeStartObject();
+            report.writeStringField("file", batch.fileName());
+            report.writeObjectFieldStart("totals");
+            report.writeNumberField("lines", batch.total());
+            report.writeNumberField("succeeded", batch.total() - failed);
+            report.writeNumberField("failed", failed);
+            report.writeNumberField("resumed", batch.resumed());
+            report.writeNumberField("duration_ms", elapsed);
+            report.writeEndObject();
+            report.writeArrayFieldStart("lines");
+            for (int i = 0; i < index.offsets().length; i++) {
+                ObjectNode outcome = (ObjectNode) MAPPER.readTree(read(outcomes, index.offsets()[i], index.lengths()[i]));
+                if (outcome.remove(Batch.FAILED) != null && retry != null) {
+                    retry.write(outcome.path(Batch.RAW).asText());
+                    retry.write('\n');
+                }
+                outcome.remove(Batch.RAW);
+                report.writeTree(outcome);
+            }
+            report.writeEndArray();
+            report.writeEndObject();
         }
+        batch.discard();
         batch.journal().delete();
         active.ended(batch.fileName());
         LOG.info("Inbox {} done: {} of {} prompts succeeded, {} failed, in {} ms", dev.imagegateway.ops.LogText.token(batch.fileName()),
-                batch.total() - failed.size(), batch.total(), failed.size(), elapsed);
+                batch.total() - failed, batch.total(), failed, elapsed);
+    }
+
+    /** Where each outcome sits in the spill, in line order. */
+    private record Index(long[] offsets, int[] lengths) {
+    }
+
+    /** Reads the spill once, noting each entry's line number, offset and length, and orders them by line. */
+    private static Index sortedByLine(Path spill) throws IOException {
+        java.util.List<long[]> entries = new java.util.ArrayList<>();
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(spill), 64 * 1024)) {
+            long offset = 0;
+            long start = 0;
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+            int b;
+            while ((b = in.read()) >= 0) {
+                offset++;
+                if (b == '\n') {
+                    int number = MAPPER.readTree(line.toByteArray()).path("line").asInt();
+                    entries.add(new long[] {number, start, offset - 1 - start});
+                    line.reset();
+                    start = offset;
+                } else {
+                    line.write(b);
+                }
+            }
+        }
+        entries.sort(java.util.Comparator.comparingLong(e -> e[0]));
+        long[] offsets = new long[entries.size()];
+        int[] lengths = new int[entries.size()];
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = entries.get(i)[1];
+            lengths[i] = (int) entries.get(i)[2];
+        }
+        return new Index(offsets, lengths);
+    }
+
+    private static byte[] read(FileChannel channel, long offset, int length) throws IOException {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, offset + buffer.position()) < 0) {
+                throw new java.io.EOFException("Spill ended early");
+            }
+        }
+        return buffer.array();
     }
 }

@@ -36,45 +36,30 @@ public class InboxBatchStarter implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) {
+    public void process(Exchange exchange) throws java.io.IOException {
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         Long length = exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class);
         if (length != null && length > maxFileBytes) {
             throw new IllegalArgumentException("The file is " + length + " bytes; the inbox reads prompt files of at most "
                     + maxFileBytes + " bytes (INBOX_MAX_FILE_BYTES): split it into smaller files");
         }
-        byte[] content = exchange.getMessage().getBody(byte[].class);
-        if (content.length > maxFileBytes) {
-            throw new IllegalArgumentException("The file grew past " + maxFileBytes + " bytes while it was read (INBOX_MAX_FILE_BYTES)");
-        }
-        List<BatchLine> lines = InboxFileParser.parse(name, text(content));
-        BatchJournal journal = BatchJournal.open(inboxDir.resolve(".state").resolve(batchKey(name, content) + ".journal"));
-        Batch batch = new Batch(name, lines, journal);
+        InboxFileParser.requireSupported(name);
+        Path file = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
+        // one streaming pass: the batch's key, its number of prompts, and whether it is text; then the lines are read
+        // again, one at a time, as the splitter asks for them
+        InboxFileScan.Result scan = InboxFileScan.scan(file, name);
+        Path state = inboxDir.resolve(".state");
+        BatchJournal journal = BatchJournal.open(state.resolve(scan.key() + ".journal"));
+        Batch batch = new Batch(name, scan.prompts(), journal, state.resolve(scan.key() + ".outcomes"));
         exchange.setProperty(Batch.PROPERTY, batch);
         active.started(batch);
         exchange.getMessage().setHeader(DONE_NAME, doneName(name));
-        exchange.getMessage().setBody(lines);
+        exchange.getMessage().setBody(InboxFileParser.open(file, name));
         if (journal.doneCount() > 0) {
-            LOG.info("Inbox {}: resuming, {} of {} prompts already done", dev.imagegateway.ops.LogText.token(name), journal.doneCount(), lines.size());
+            LOG.info("Inbox {}: resuming, {} of {} prompts already done", dev.imagegateway.ops.LogText.token(name), journal.doneCount(), scan.prompts());
         } else {
-            LOG.info("Inbox {}: {} prompts", dev.imagegateway.ops.LogText.token(name), lines.size());
+            LOG.info("Inbox {}: {} prompts", dev.imagegateway.ops.LogText.token(name), scan.prompts());
         }
-    }
-
-    /**
-     * The file as text, or refused whole: a file with NUL bytes or bytes that are not UTF-8 is no prompt file (each of
-     * its "lines" would be a paid upstream call for garbage).
-     */
-    static String text(byte[] content) {
-        for (byte b : content) {
-            if (b == 0) {
-                throw new IllegalArgumentException("The file holds NUL bytes: it is binary, not prompts in UTF-8 text");
-            }
-        }
-        if (!dev.imagegateway.rest.JsonRequestBody.isUtf8(content)) {
-            throw new IllegalArgumentException("The file is not UTF-8 text: prompt files are read as UTF-8");
-        }
-        return new String(content, StandardCharsets.UTF_8);
     }
 
     /** Two files with the same content are two batches; a file dropped again after it finished is a new one. */

@@ -1,6 +1,7 @@
 package dev.imagegateway.inbox;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,24 +33,89 @@ public final class InboxFileParser {
     }
 
     public static List<BatchLine> parse(String fileName, String content) {
-        if (!isSupported(fileName)) {
-            throw new IllegalArgumentException("Unsupported file type: only .txt (one prompt per line) and .jsonl "
-                    + "(one {\"prompt\": ..., \"size\": ...} per line) are read");
-        }
+        requireSupported(fileName);
         boolean json = isJsonLines(fileName);
         List<BatchLine> lines = new ArrayList<>();
         String[] raw = content.split("\\R", -1);
         for (int i = 0; i < raw.length; i++) {
-            String text = raw[i].strip();
-            if (i == 0 && text.startsWith("\uFEFF")) {
-                text = text.substring(1).strip(); // a byte order mark is no part of the first prompt
+            BatchLine line = line(i + 1, raw[i], json);
+            if (line != null) {
+                lines.add(line);
             }
-            if (text.isEmpty() || text.startsWith("#")) {
-                continue;
-            }
-            lines.add(json ? jsonLine(i + 1, text) : BatchLine.prompt(i + 1, text));
         }
         return lines;
+    }
+
+    static void requireSupported(String fileName) {
+        if (!isSupported(fileName)) {
+            throw new IllegalArgumentException("Unsupported file type: only .txt (one prompt per line) and .jsonl "
+                    + "(one {\"prompt\": ..., \"size\": ...} per line) are read");
+        }
+    }
+
+    /** One line of a file, by its 1-based number; null for a blank line or a comment. */
+    static BatchLine line(int number, String raw, boolean json) {
+        String text = raw.strip();
+        if (number == 1 && text.startsWith("\uFEFF")) {
+            text = text.substring(1).strip(); // a byte order mark is no part of the first prompt
+        }
+        if (text.isEmpty() || text.startsWith("#")) {
+            return null;
+        }
+        return json ? jsonLine(number, text) : BatchLine.prompt(number, text);
+    }
+
+    /**
+     * The lines of a prompt file, read as they are asked for (a file is never held whole): the splitter pulls them one at
+     * a time, and closes the reader when it is done with them.
+     */
+    static Lines open(Path file, String fileName) throws IOException {
+        return new Lines(InboxFileScan.reader(file), isJsonLines(fileName));
+    }
+
+    /** A file's lines as an iterator over an open reader. */
+    static final class Lines implements java.util.Iterator<BatchLine>, java.io.Closeable {
+        private final java.io.BufferedReader reader;
+        private final boolean json;
+        private int number;
+        private BatchLine next;
+
+        Lines(java.io.BufferedReader reader, boolean json) {
+            this.reader = reader;
+            this.json = json;
+        }
+
+        @Override
+        public boolean hasNext() {
+            try {
+                while (next == null) {
+                    String raw = reader.readLine();
+                    if (raw == null) {
+                        close();
+                        return false;
+                    }
+                    next = line(++number, raw, json);
+                }
+                return true;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("The prompt file could not be read on", e);
+            }
+        }
+
+        @Override
+        public BatchLine next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            BatchLine line = next;
+            next = null;
+            return line;
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
     }
 
     private static BatchLine jsonLine(int number, String text) {
