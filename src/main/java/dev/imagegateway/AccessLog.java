@@ -21,6 +21,9 @@ public class AccessLog implements Processor {
     public static final String SIZE = "gatewaySize";
     public static final String FILENAME = "gatewayFilename";
     public static final String PROMPT = "gatewayPrompt";
+    /** The request's id: the caller's X-Request-Id (or gRPC x-request-id metadata) when sane, else one of ours. */
+    public static final String REQUEST_ID = "gatewayRequestId";
+    private static final java.util.regex.Pattern SANE_ID = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,128}");
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.imagegateway.access");
 
@@ -34,9 +37,18 @@ public class AccessLog implements Processor {
         this.metrics = metrics;
     }
 
+    /** The caller's id when it is 1 to 128 visible ASCII characters, else null. */
+    public static String saneRequestId(String id) {
+        return id != null && SANE_ID.matcher(id).matches() ? id : null;
+    }
+
     @Override
     public void process(Exchange exchange) {
         long start = System.nanoTime();
+        String callerId = door.equals("grpc") ? dev.imagegateway.grpc.GrpcStatusInterceptor.REQUEST_ID.get()
+                : saneRequestId(exchange.getMessage().getHeader("X-Request-Id", String.class));
+        String requestId = callerId != null ? callerId : exchange.getExchangeId();
+        exchange.setProperty(REQUEST_ID, requestId);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
@@ -46,7 +58,7 @@ public class AccessLog implements Processor {
                 metrics.request(door, key, status, nanos);
                 // every value from outside is escaped: one request, one line, whatever a prompt or a name holds
                 LOG.info("request_id={} door={} key={} size={} status={} latency_ms={} filename={}{}",
-                        LogText.token(done.getExchangeId()), door, LogText.token(key), LogText.token(value(done, SIZE)), status,
+                        LogText.token(requestId), door, LogText.token(key), LogText.token(value(done, SIZE)), status,
                         nanos / 1_000_000, LogText.token(value(done, FILENAME)),
                         logPrompts ? " prompt=" + LogText.quoted(value(done, PROMPT)) : "");
             }

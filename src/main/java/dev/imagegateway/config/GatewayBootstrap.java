@@ -281,6 +281,9 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("grpcBindableServiceFactory", new dev.imagegateway.grpc.MalformedRequestGuard());
         // REST door
         registry.bind("restMethodGuard", new RestMethodGuard());
+        dev.imagegateway.rest.CorsPolicy cors = new dev.imagegateway.rest.CorsPolicy(pc.resolveProperty("cors.origins").orElse(""));
+        registry.bind("corsPolicy", cors);
+        registry.bind("httpReplyHeaders", new dev.imagegateway.rest.HttpReplyHeaders(cors));
         registry.bind("shutdownGate", new dev.imagegateway.ops.ShutdownGate());
         registry.bind("restRequestReader", new RestRequestReader());
         registry.bind("restResponseWriter", new RestResponseWriter());

@@ -65,7 +65,8 @@ class GatewayStartupListener implements ExtendedStartupListener {
                     ? "{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":"
                             + (status == 404 ? "\"not_found\"" : "\"request_too_large\"") + "}}"
                     : "{\"error\":\"" + message + "\"}";
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .putHeader("x-request-id", java.util.UUID.randomUUID().toString()).end(body);
         }
     }
 }

@@ -49,7 +49,8 @@ public class ImageMetadata {
                        @ExchangeProperty(ApiKeyFilter.KEY_NAME) String keyName,
                        @ExchangeProperty(ServedModel.PROPERTY) ServedModel model,
                        @ExchangeProperty(RequestValidator.PROVIDER) String provider,
-                       @ExchangeProperty(DETAILS) ObjectNode details) {
+                       @ExchangeProperty(DETAILS) ObjectNode details,
+                       @ExchangeProperty(dev.imagegateway.AccessLog.REQUEST_ID) String requestId) {
         if (!enabled || request == null) {
             return;
         }
@@ -75,6 +76,9 @@ public class ImageMetadata {
             json.set("upstream", details);
         }
         json.put("door", request.door());
+        if (requestId != null) {
+            json.put("request_id", requestId);
+        }
         json.put("key", keyName);
         json.put("created_ms", System.currentTimeMillis());
         try {

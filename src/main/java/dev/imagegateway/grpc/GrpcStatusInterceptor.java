@@ -22,6 +22,9 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
     public static final Metadata.Key<String> X_API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
     public static final Context.Key<String> METADATA_API_KEY = Context.key("gateway-x-api-key");
+    /** The call's request id: the caller's x-request-id metadata when sane, else a new one; sent back in the reply. */
+    public static final Context.Key<String> REQUEST_ID = Context.key("gateway-request-id");
+    public static final Metadata.Key<String> X_REQUEST_ID = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
     /** The caller's IP address, for the failed-key throttle. */
     public static final Context.Key<String> CLIENT_ADDRESS = Context.key("gateway-client-address");
     public static final Metadata.Key<String> X_GATEWAY_MODEL = Metadata.Key.of("x-gateway-model", Metadata.ASCII_STRING_MARSHALLER);
@@ -39,9 +42,12 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         java.util.concurrent.atomic.AtomicReference<String> servedModel = new java.util.concurrent.atomic.AtomicReference<>();
+        String callerId = dev.imagegateway.AccessLog.saneRequestId(headers.get(X_REQUEST_ID));
+        String requestId = callerId != null ? callerId : java.util.UUID.randomUUID().toString();
         ServerCall<Q, R> mapped = new SimpleForwardingServerCall<>(call) {
             @Override
             public void sendHeaders(Metadata responseHeaders) {
+                responseHeaders.put(X_REQUEST_ID, requestId);
                 String model = servedModel.get();
                 if (model != null) {
                     responseHeaders.put(X_GATEWAY_MODEL, model);
@@ -56,7 +62,13 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
                     if (error.retryAfterSeconds() != null) {
                         trailers.put(RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
                     }
-                    status = Status.fromCode(error.kind().grpcCode()).withDescription(error.getMessage());
+                    String description = error.kind().httpStatus() >= 500
+                            ? error.getMessage() + " (request id " + requestId + ")" : error.getMessage();
+                    status = Status.fromCode(error.kind().grpcCode()).withDescription(description);
+                }
+                // a failure answered before any reply has no response headers: the id goes in the trailers too
+                if (!trailers.containsKey(X_REQUEST_ID)) {
+                    trailers.put(X_REQUEST_ID, requestId);
                 }
                 super.close(status, trailers);
             }
@@ -65,7 +77,7 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
         String address = remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : null;
         Context context = Context.current().withValues(METADATA_API_KEY, headers.get(X_API_KEY), SERVED_MODEL, servedModel,
-                CLIENT_ADDRESS, address);
+                CLIENT_ADDRESS, address).withValue(REQUEST_ID, requestId);
         return Contexts.interceptCall(context, mapped, headers, next);
     }
 }

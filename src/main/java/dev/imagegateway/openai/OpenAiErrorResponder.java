@@ -26,16 +26,20 @@ public class OpenAiErrorResponder implements Processor {
     @Override
     public void process(Exchange exchange) {
         GatewayException error = ErrorMapper.map(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
-        JsonResponses.replyRaw(exchange, error.kind().httpStatus(), Buffer.buffer(body(error)));
+        JsonResponses.replyRaw(exchange, error.kind().httpStatus(), Buffer.buffer(body(error, JsonResponses.messageWithId(exchange, error))));
         JsonResponses.errorHeaders(exchange, error);
     }
 
     static byte[] body(GatewayException error) {
+        return body(error, error.getMessage());
+    }
+
+    static byte[] body(GatewayException error, String message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeObjectFieldStart("error");
-            json.writeStringField("message", error.getMessage());
+            json.writeStringField("message", message);
             json.writeStringField("type", type(error.kind()));
             json.writeStringField("param", error.param());
             json.writeStringField("code", error.code() != null ? error.code() : code(error.kind()));

@@ -47,8 +47,22 @@ public final class JsonResponses {
         message.setBody(json);
     }
 
-    /** The headers an error reply carries beside its body, whatever its shape: Retry-After, and Allow on a 405. */
+    /** An error's message, with the request's id when the fault is on the serving side (what to quote to an operator). */
+    public static String messageWithId(Exchange exchange, GatewayException error) {
+        String id = exchange.getProperty(dev.imagegateway.AccessLog.REQUEST_ID, String.class);
+        return id != null && error.kind().httpStatus() >= 500 ? error.getMessage() + " (request id " + id + ")" : error.getMessage();
+    }
+
+    /**
+     * The headers an error reply carries beside its body, whatever its shape: Retry-After, Allow on a 405, and
+     * {@code x-should-retry}, which OpenAI's SDKs obey: true only where a client's retry can help (the gateway is
+     * overloaded, shutting down, or the key over its own limit); false where the gateway already retried the upstream
+     * as its policy allows, or the request itself is at fault, so that SDK retries do not multiply the gateway's.
+     */
     public static void errorHeaders(Exchange exchange, GatewayException error) {
+        boolean retry = error.kind() == ErrorKind.OVERLOADED
+                || (error.kind() == ErrorKind.RATE_LIMITED && error.upstreamStatus() == 0);
+        exchange.getMessage().setHeader("x-should-retry", Boolean.toString(retry));
         if (error.retryAfterSeconds() != null) {
             exchange.getMessage().setHeader("Retry-After", Long.toString(error.retryAfterSeconds()));
         }

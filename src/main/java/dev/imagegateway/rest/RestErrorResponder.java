@@ -12,7 +12,7 @@ public class RestErrorResponder implements Processor {
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         GatewayException error = ErrorMapper.map(failure);
-        JsonResponses.reply(exchange, error.kind().httpStatus(), "error", error.getMessage());
+        JsonResponses.reply(exchange, error.kind().httpStatus(), "error", JsonResponses.messageWithId(exchange, error));
         JsonResponses.errorHeaders(exchange, error);
     }
 }
