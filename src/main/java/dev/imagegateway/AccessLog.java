@@ -49,6 +49,11 @@ public class AccessLog implements Processor {
                 : saneRequestId(exchange.getMessage().getHeader("X-Request-Id", String.class));
         String requestId = callerId != null ? callerId : exchange.getExchangeId();
         exchange.setProperty(REQUEST_ID, requestId);
+        if (exchange.getMessage() instanceof org.apache.camel.component.platform.http.vertx.HttpMessage http) {
+            // an HTTP client that closes its connection before its reply: the call is abandoned as a gRPC cancel is
+            exchange.setProperty(dev.imagegateway.provider.UpstreamRetryPolicy.CANCELLED, new java.util.concurrent.atomic.AtomicBoolean());
+            http.getResponse().closeHandler(closed -> dev.imagegateway.provider.UpstreamDeadline.callerGone(exchange));
+        }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
@@ -66,6 +71,12 @@ public class AccessLog implements Processor {
     }
 
     private String status(Exchange done) {
+        boolean grpcGone = door.equals("grpc") && (io.grpc.Context.current().isCancelled()
+                || (io.grpc.Context.current().getDeadline() != null && io.grpc.Context.current().getDeadline().isExpired()));
+        if ((grpcGone || dev.imagegateway.provider.UpstreamDeadline.callerLeft(done)) && !isAnswered(done)) {
+            // whatever the pipeline did (an image that arrived is saved), the caller never got it
+            return door.equals("grpc") ? "CANCELLED" : "499";
+        }
         Throwable failure = done.getException();
         if (failure != null) {
             var kind = ErrorMapper.classify(failure).kind();
@@ -73,6 +84,14 @@ public class AccessLog implements Processor {
         }
         Integer http = done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         return door.equals("grpc") ? "OK" : Integer.toString(http == null ? 200 : http);
+    }
+
+    /** gRPC: answered when its context was not cancelled before the route ended; HTTP: when the response was written. */
+    private boolean isAnswered(Exchange done) {
+        if (done.getMessage() instanceof org.apache.camel.component.platform.http.vertx.HttpMessage http) {
+            return http.getResponse().ended() && !http.getResponse().closed();
+        }
+        return false;
     }
 
     private static String value(Exchange exchange, String property) {

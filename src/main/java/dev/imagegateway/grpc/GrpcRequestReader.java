@@ -32,9 +32,9 @@ public class GrpcRequestReader implements Processor {
             exchange.setProperty(UpstreamRetryPolicy.DEADLINE,
                     System.currentTimeMillis() + deadline.timeRemaining(TimeUnit.MILLISECONDS));
         }
-        AtomicBoolean cancelled = new AtomicBoolean();
-        call.addListener(context -> cancelled.set(true), Runnable::run);
-        exchange.setProperty(UpstreamRetryPolicy.CANCELLED, cancelled);
+        exchange.setProperty(UpstreamRetryPolicy.CANCELLED, new AtomicBoolean());
+        // a cancel or an expired deadline: no further upstream attempt, and the one in flight is cancelled
+        call.addListener(context -> dev.imagegateway.provider.UpstreamDeadline.callerGone(exchange), Runnable::run);
         ImageOptions options = new ImageOptions(blankToNull(request.getQuality()), null, blankToNull(request.getBackground()),
                 blankToNull(request.getModeration()), blankToNull(request.getOutputFormat()),
                 request.hasOutputCompression() ? request.getOutputCompression() : null, null);

@@ -65,13 +65,23 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
         exchange.setProperty(TIMER, timer.schedule(attempt::expire, Math.max(0, end - now), TimeUnit.MILLISECONDS));
     }
 
-    /** One attempt: whether its deadline passed, and its HTTP request once it is made. */
+    /** One attempt: whether its deadline passed or its caller left, and its HTTP request once it is made. */
     public static final class Attempt {
         private final AtomicBoolean expired = new AtomicBoolean();
+        private final AtomicBoolean abandoned = new AtomicBoolean();
         private final AtomicReference<Cancellable> request = new AtomicReference<>();
 
         void expire() {
             expired.set(true);
+            cancelRequest();
+        }
+
+        void abandon() {
+            abandoned.set(true);
+            cancelRequest();
+        }
+
+        private void cancelRequest() {
             Cancellable current = request.get();
             if (current != null) {
                 current.cancel();
@@ -80,8 +90,8 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
 
         void started(Cancellable call) {
             request.set(call);
-            if (expired.get()) {
-                call.cancel(); // the deadline passed before the request went out
+            if (expired.get() || abandoned.get()) {
+                call.cancel(); // the deadline passed, or the caller left, before the request went out
             }
         }
 
@@ -99,9 +109,35 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
         exchange.removeProperty(TIMER);
     }
 
-    /** A failed call: a timeout if the attempt's deadline cut it, else the failure as it was. */
+    /**
+     * The caller is gone (a gRPC cancel or deadline, an HTTP client that closed its connection): no further attempt
+     * starts, and the one in flight is cancelled if the upstream has not answered yet. An image that already arrived
+     * is still saved (it was paid for); the request is recorded as cancelled either way.
+     */
+    public static void callerGone(Exchange exchange) {
+        AtomicBoolean cancelled = exchange.getProperty(UpstreamRetryPolicy.CANCELLED, AtomicBoolean.class);
+        if (cancelled != null) {
+            cancelled.set(true);
+        }
+        Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
+        if (attempt != null) {
+            attempt.abandon();
+        }
+    }
+
+    /** True when the caller of {@code exchange} went away before it was answered. */
+    public static boolean callerLeft(Exchange exchange) {
+        AtomicBoolean cancelled = exchange.getProperty(UpstreamRetryPolicy.CANCELLED, AtomicBoolean.class);
+        return cancelled != null && cancelled.get();
+    }
+
+    /** A failed call: a timeout if the attempt's deadline cut it, cancelled if its caller left, else as it was. */
     public void rethrow(Exchange exchange) throws Exception {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
+        if (attempt != null && attempt.abandoned.get()) {
+            throw new GatewayException(ErrorKind.CANCELLED, "The client went away; the upstream call was cancelled", null, failure);
+        }
         if (expired(exchange)) {
             throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream did not answer in time (the attempt's deadline passed)",
                     null, failure);

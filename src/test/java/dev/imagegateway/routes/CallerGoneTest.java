@@ -1,0 +1,76 @@
+package dev.imagegateway.routes;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.grpc.Status;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A caller that leaves before its answer (an HTTP client that gives up and closes, a gRPC deadline) is recorded as
+ * cancelled (499 / CANCELLED), not as a success, and its upstream attempt is not repeated.
+ */
+class CallerGoneTest extends StubbedGatewayTestSupport {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Override
+    protected void upstreamSettings(Properties p) {
+        p.setProperty("upstream.retries", "2");
+        p.setProperty("upstream.retry-initial-delay-ms", "10");
+    }
+
+    private double requests(String door, String status) throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^gateway_requests_total\\{door=\"" + door + "\",key=\"env-1\",status=\"" + status + "\"} ([0-9.E]+)$")
+                .matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private double awaitRequests(String door, String status, double atLeast) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        double value;
+        while ((value = requests(door, status)) < atLeast && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        return value;
+    }
+
+    @Test
+    void anHttpClientThatGivesUpIsRecordedAs499() throws Exception {
+        upstream().answer(aResponse().withStatus(503).withFixedDelay(2500));
+        double before = requests("rest", "499");
+        assertThrows(HttpTimeoutException.class, () -> http.send(HttpRequest.newBuilder(URI.create(restUrl()))
+                .timeout(Duration.ofMillis(800)).header("Content-Type", "application/json").header("X-API-KEY", KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}")).build(), HttpResponse.BodyHandlers.ofString()));
+        assertEquals(before + 1, awaitRequests("rest", "499", before + 1));
+        Thread.sleep(3000);
+        assertEquals(1, upstreamCalls(), "a failed attempt for a caller who left is not retried");
+        assertEquals(0, requests("rest", "502"), "and not recorded as the upstream's failure");
+    }
+
+    @Test
+    void aGrpcCallPastItsDeadlineIsRecordedAsCancelled() throws Exception {
+        upstream().answer(aResponse().withStatus(200).withFixedDelay(2500).withHeader("Content-Type", "application/json")
+                .withBody(UpstreamStub.envelope(java.util.Base64.getEncoder().encodeToString(UpstreamStub.png(4, 4)))));
+        double before = requests("grpc", "CANCELLED");
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, doors().grpc("x", 800).grpcCode());
+        assertEquals(before + 1, awaitRequests("grpc", "CANCELLED", before + 1));
+        assertEquals(0, requests("grpc", "OK"), "not a success");
+        Thread.sleep(2500);
+        assertTrue(listImages().isEmpty(), "the upstream call was cancelled before its image came");
+    }
+}
