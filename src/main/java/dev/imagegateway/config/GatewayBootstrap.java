@@ -204,6 +204,11 @@ public class GatewayBootstrap implements CamelConfiguration {
 
     private static void drainDoors(CamelContext stopping, long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
+        dev.imagegateway.grpc.StandardGrpcServices standard = stopping.getRegistry()
+                .lookupByNameAndType("standardGrpcServices", dev.imagegateway.grpc.StandardGrpcServices.class);
+        if (standard != null) {
+            standard.shutdown();
+        }
         dev.imagegateway.ops.ShutdownGate gate = stopping.getRegistry()
                 .lookupByNameAndType("shutdownGate", dev.imagegateway.ops.ShutdownGate.class);
         if (gate != null) {
@@ -277,6 +282,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("grpcResponseWriter", new GrpcResponseWriter());
         registry.bind("grpcStatusInterceptor", new GrpcStatusInterceptor());
         registry.bind("grpcDrain", new GrpcDrain());
+        registry.bind("standardGrpcServices", new dev.imagegateway.grpc.StandardGrpcServices(booleanProperty(pc, "grpc.reflection", true)));
         // camel-grpc builds its service through this factory (by name): malformed request messages are INVALID_ARGUMENT
         registry.bind("grpcBindableServiceFactory", new dev.imagegateway.grpc.MalformedRequestGuard());
         // REST door

@@ -42,6 +42,11 @@ class GatewayStartupListener implements ExtendedStartupListener {
             // any path no route serves
             router.route().last().handler(ctx -> jsonError(ctx, 404, "Not found"));
         }
+        dev.imagegateway.grpc.StandardGrpcServices standard = context.getRegistry()
+                .lookupByNameAndType("standardGrpcServices", dev.imagegateway.grpc.StandardGrpcServices.class);
+        if (standard != null) {
+            standard.install(context, "grpc-door");
+        }
         LOG.info("gRPC Server started on port {}", settings.grpcPort());
         LOG.info("HTTP server started on port {}: web console at /, POST /generate, POST /v1/images/generations", settings.httpPort());
         if (GatewaySettings.LOCAL.equals(settings.provider())) {

@@ -21,6 +21,10 @@ public class GrpcDrain implements ServerInterceptor {
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (!call.getMethodDescriptor().getServiceName().startsWith("imagegeneration.")) {
+            // health and reflection: a Watch stays open for good, and is no call to wait for
+            return next.startCall(call, headers);
+        }
         if (draining) {
             call.close(Status.UNAVAILABLE.withDescription("Gateway is shutting down"), new Metadata());
             return new ServerCall.Listener<>() {
