@@ -216,9 +216,9 @@ public class GatewayBootstrap implements CamelConfiguration {
         }
         GrpcDrain drain = stopping.getRegistry().lookupByNameAndType("grpcDrain", GrpcDrain.class);
         try {
-            if (drain != null && drain.inFlight() > 0) {
-                LOG.info("Shutting down: answering {} gRPC calls in flight first", drain.inFlight());
-            }
+            LOG.info("Shutting down: new calls refused; answering the {} gRPC and {} HTTP calls in flight first",
+                    drain == null ? 0 : drain.inFlight(), stopping.getInflightRepository().size("rest-door")
+                            + stopping.getInflightRepository().size("openai-door"));
             if (drain != null && !drain.drain(timeoutMs)) {
                 LOG.warn("Shutting down with {} gRPC calls still unanswered after {} ms", drain.inFlight(), timeoutMs);
             }
@@ -373,7 +373,7 @@ public class GatewayBootstrap implements CamelConfiguration {
                         life.shutdown() != null ? " (" + life.shutdown() + ")" : "", served.name());
             }
         }
-        LOG.info("Default model: {}{}", model, catalogs.defaultIsConfigured() ? " (IMAGE_MODEL)" : " (the catalog's default)");
+        LOG.debug("Default model: {}{}", model, catalogs.defaultIsConfigured() ? " (IMAGE_MODEL)" : " (the catalog's default)");
         registry.bind("openAiModelsResponder", new ModelsResponder(catalogs, java.time.Clock.systemUTC()));
         boolean watch = GatewaySettings.OPENAI.equals(settings.provider()) && booleanProperty(pc, "models.watch-enabled", true);
         pc.addOverrideProperty("gateway.model-watch-enabled", Boolean.toString(watch));

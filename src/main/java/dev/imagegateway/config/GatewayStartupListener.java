@@ -47,8 +47,22 @@ class GatewayStartupListener implements ExtendedStartupListener {
         if (standard != null) {
             standard.install(context, "grpc-door");
         }
-        LOG.info("gRPC Server started on port {}", settings.grpcPort());
-        LOG.info("HTTP server started on port {}: web console at /, POST /generate, POST /v1/images/generations", settings.httpPort());
+        // one short block (the libraries' own summaries are at LOG_LEVEL=debug)
+        String version = GatewayStartupListener.class.getPackage().getImplementationVersion();
+        LOG.info("Image gateway {} started in {} ms", version != null ? version : "(from the sources)",
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        LOG.info("  HTTP server started on port {}: web console /, POST /generate, POST /v1/images/generations, GET /v1/models; "
+                + "/observe/health, /observe/metrics", settings.httpPort());
+        LOG.info("  gRPC Server started on port {}: imagegeneration.ImageGenerationService, grpc.health.v1.Health{}", settings.grpcPort(),
+                context.getPropertiesComponent().resolveProperty("grpc.reflection").map(String::trim).orElse("true").equals("false")
+                        ? "" : ", server reflection");
+        dev.imagegateway.models.ModelCatalogSource catalogs = context.getRegistry()
+                .lookupByNameAndType("modelCatalog", dev.imagegateway.models.ModelCatalogSource.class);
+        LOG.info("  Provider {}{}; default model {}; model catalog: {} models from {}", settings.provider(),
+                GatewaySettings.OPENAI.equals(settings.provider()) ? " (" + settings.openAiBaseUrl() + ")" : " (built-in, offline)",
+                catalogs.defaultModel(), catalogs.catalog().size(), catalogs.catalog().source());
+        LOG.info("  Images in {}; inbox {}", settings.imagesDir().toAbsolutePath(),
+                settings.inboxEnabled() ? java.nio.file.Path.of(settings.inboxDir()).toAbsolutePath() : "off");
         if (GatewaySettings.LOCAL.equals(settings.provider())) {
             LOG.warn("No OPENAI_API_KEY: images come from the built-in offline provider, not from OpenAI");
         }

@@ -73,7 +73,7 @@ public class StandardGrpcServices {
             return;
         }
         refresher.scheduleWithFixedDelay(() -> refresh(context), 0, 2, TimeUnit.SECONDS);
-        LOG.info("gRPC health service on{}", reflection ? ", and server reflection" : "");
+        LOG.debug("gRPC health service on{}", reflection ? ", and server reflection" : "");
     }
 
     /** SERVING while every readiness check (the same as /observe/health) is UP. */

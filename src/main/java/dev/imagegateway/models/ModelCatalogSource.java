@@ -46,7 +46,7 @@ public class ModelCatalogSource {
             this.file = new ReloadingFile<>("MODELS_FILE", file, f -> load(f, known), null);
         }
         ModelCatalog catalog = catalog();
-        LOG.info("Model catalog: {} models from {}", catalog.size(), catalog.source());
+        LOG.debug("Model catalog: {} models from {}", catalog.size(), catalog.source());
     }
 
     /** A fixed catalog (tests, tools). */

@@ -34,7 +34,9 @@ class SecretHygieneTest extends StubbedGatewayTestSupport {
 
     static {
         // installed before the gateway starts, so start-up (where properties are resolved) is captured too
-        Configurator.setRootLevel(Level.DEBUG);
+        // what LOG_LEVEL=debug does: everything at DEBUG but the loggers pinned for secrets
+        Configurator.setLevel(java.util.Map.of("", Level.DEBUG, "org.apache.camel", Level.DEBUG, "io.vertx", Level.DEBUG,
+                "io.grpc", Level.DEBUG, "io.netty", Level.DEBUG));
         LoggerContext logging = (LoggerContext) LogManager.getContext(false);
         AbstractAppender capture = new AbstractAppender(APPENDER, null, null, true, Property.EMPTY_ARRAY) {
             @Override
@@ -61,8 +63,7 @@ class SecretHygieneTest extends StubbedGatewayTestSupport {
     static void restoreLogging() {
         LoggerContext logging = (LoggerContext) LogManager.getContext(false);
         logging.getConfiguration().getRootLogger().removeAppender(APPENDER);
-        Configurator.setRootLevel(Level.INFO);
-        logging.updateLoggers();
+        logging.reconfigure();
     }
 
     @Override
