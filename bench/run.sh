@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The gateway benchmark in one command: builds the jar and the benchmark, then runs every case of the README's
+# The gateway benchmark in one command: builds the jar and the benchmark, then runs every case of docs/performance.md's
 # performance table (see src/test/java/dev/imagegateway/bench/Benchmark.java for the options, passed through).
 #   bench/run.sh                          # all cases: L=1000 ms at c=50 and c=200, L=0 at c=50; gRPC and REST
 #   bench/run.sh --duration-s 5 --concurrency 50 --cpu-bound-concurrency 0
