@@ -124,4 +124,32 @@ class GrpcStandardServicesTest extends StubbedGatewayTestSupport {
         assertTrue(file.get().hasFileDescriptorResponse(), file.get().toString());
         assertTrue(file.get().getFileDescriptorResponse().getFileDescriptorProto(0).toStringUtf8().contains("GenerateImage"));
     }
+
+    @Test
+    void theOlderReflectionVersionIsServedToo() throws Exception {
+        AtomicReference<io.grpc.reflection.v1alpha.ServerReflectionResponse> listed = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> requests = io.grpc.reflection.v1alpha.ServerReflectionGrpc
+                .newStub(channel).serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse response) {
+                        listed.set(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.countDown();
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.countDown();
+                    }
+                });
+        requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertTrue(listed.get().getListServicesResponse().getServiceList().stream()
+                .anyMatch(s -> s.getName().equals("imagegeneration.ImageGenerationService")), listed.get().toString());
+    }
 }
