@@ -39,6 +39,15 @@ public final class GeneratedImage {
         return new GeneratedImage(bytes, base64, offset, length, null, null, null);
     }
 
+    /**
+     * An image known only by its base64 text (the upstream's reply): it is never decoded whole into memory; its format
+     * comes from its first bytes and the file is written by decoding as it goes ({@link #stream()}), so an image is held
+     * once, as the text the client receives.
+     */
+    public static GeneratedImage ofBase64(byte[] base64, int offset, int length) {
+        return new GeneratedImage(null, base64, offset, length, null, null, null);
+    }
+
     public static GeneratedImage of(byte[] bytes, String base64) {
         byte[] ascii = base64.getBytes(StandardCharsets.ISO_8859_1);
         return of(bytes, ascii, 0, ascii.length);
@@ -68,8 +77,35 @@ public final class GeneratedImage {
         return revisedPrompt;
     }
 
+    /** The image's bytes: those given, or decoded from the text now (a copy: for tests and small images). */
     public byte[] bytes() {
-        return bytes;
+        return bytes != null ? bytes : java.util.Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(base64, base64Offset, base64Length)).array();
+    }
+
+    /** The first {@code n} bytes of the image (or all, when shorter), for recognising its format. */
+    public byte[] head(int n) {
+        if (bytes != null) {
+            return java.util.Arrays.copyOf(bytes, Math.min(n, bytes.length));
+        }
+        int chars = Math.min(base64Length, ((n + 2) / 3) * 4);
+        byte[] decoded = java.util.Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(base64, base64Offset, chars)).array();
+        return decoded.length > n ? java.util.Arrays.copyOf(decoded, n) : decoded;
+    }
+
+    /** The image's size in bytes, from its text alone. */
+    public long size() {
+        if (bytes != null) {
+            return bytes.length;
+        }
+        int padding = base64Length > 0 && base64[base64Offset + base64Length - 1] == '=' ? (base64Length > 1
+                && base64[base64Offset + base64Length - 2] == '=' ? 2 : 1) : 0;
+        return (long) base64Length / 4 * 3 - padding;
+    }
+
+    /** The image's bytes as a stream, decoded as they are read: what the file is written from. */
+    public java.io.InputStream stream() {
+        return bytes != null ? new java.io.ByteArrayInputStream(bytes)
+                : java.util.Base64.getDecoder().wrap(new java.io.ByteArrayInputStream(base64, base64Offset, base64Length));
     }
 
     public ImageFormat format() {
@@ -97,6 +133,6 @@ public final class GeneratedImage {
 
     @Override
     public String toString() {
-        return "GeneratedImage[" + (filename != null ? filename : format) + ", " + bytes.length + " bytes]";
+        return "GeneratedImage[" + (filename != null ? filename : format) + ", " + size() + " bytes]";
     }
 }

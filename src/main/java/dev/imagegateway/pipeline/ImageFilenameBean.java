@@ -57,7 +57,7 @@ public class ImageFilenameBean {
 
     /** Names one image, from the stem when one is given. */
     public GeneratedImage name(GeneratedImage image, String stem) {
-        ImageFormat format = ImageFormat.detect(image.bytes());
+        ImageFormat format = ImageFormat.detect(image.head(32));
         if (format == null) {
             throw new GatewayException(ErrorKind.UPSTREAM_BAD_RESPONSE, "Upstream returned data that is not a known image format");
         }

@@ -63,19 +63,19 @@ public class ImageSaves {
      */
     public void verify(Exchange exchange) throws IOException {
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
-        byte[] bytes = exchange.getMessage().getBody(byte[].class);
+        GeneratedImage image = exchange.getProperty(dev.imagegateway.gallery.ImageMetadata.IMAGE, GeneratedImage.class);
         Path file = imagesDir.resolve(name);
         long written = Files.size(file);
-        if (bytes != null && written != bytes.length) {
+        if (image != null && written != image.size()) {
             Files.deleteIfExists(file);
-            throw new IOException("only " + written + " of " + bytes.length + " bytes were written (is the disk full?)");
+            throw new IOException("only " + written + " of " + image.size() + " bytes were written (is the disk full?)");
         }
     }
 
     /** Save route, after the file is renamed into place (and its metadata written). */
     public void saved(Exchange exchange) {
-        byte[] bytes = exchange.getMessage().getBody(byte[].class);
-        metrics.imageSaved(bytes == null ? 0 : bytes.length);
+        GeneratedImage image = exchange.getProperty(dev.imagegateway.gallery.ImageMetadata.IMAGE, GeneratedImage.class);
+        metrics.imageSaved(image == null ? 0 : image.size());
         health.saveSucceeded();
         Pending pending = exchange.getProperty(PENDING, Pending.class);
         if (pending != null) {

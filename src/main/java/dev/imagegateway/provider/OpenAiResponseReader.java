@@ -7,7 +7,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -241,14 +240,30 @@ public class OpenAiResponseReader {
         if (length == 0) {
             throw badResponse(NO_IMAGE);
         }
-        try {
-            java.nio.ByteBuffer decoded = Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(source, offset, length));
-            byte[] bytes = decoded.remaining() == decoded.array().length ? decoded.array()
-                    : java.util.Arrays.copyOfRange(decoded.array(), decoded.position(), decoded.limit());
-            return GeneratedImage.of(bytes, source, offset, length);
-        } catch (IllegalArgumentException e) {
+        // checked, not decoded: the file is written by decoding as it goes, and the client gets the text as it came
+        if (!isBase64(source, offset, length)) {
             throw badResponse("Upstream returned invalid base64 image data");
         }
+        return GeneratedImage.ofBase64(source, offset, length);
+    }
+
+    /** Standard base64 without line breaks: the alphabet, a length in fours, at most two '=' at the end. */
+    static boolean isBase64(byte[] text, int offset, int length) {
+        if (length % 4 != 0) {
+            return false;
+        }
+        int end = offset + length;
+        int padding = 0;
+        if (length > 0 && text[end - 1] == '=') {
+            padding = length > 1 && text[end - 2] == '=' ? 2 : 1;
+        }
+        for (int i = offset; i < end - padding; i++) {
+            byte b = text[i];
+            if (!((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '+' || b == '/')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The {@code error} object of an OpenAI error body: message, param and code, or nothing. */
