@@ -261,12 +261,21 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("imageFilenameBean", new ImageFilenameBean(settings.imagesDir()));
         registry.bind("localImageProvider", new LocalImageProvider());
         registry.bind("openAiRequestBuilder", new OpenAiRequestBuilder(settings.openAiApiKey()));
+        dev.imagegateway.provider.ReplyBudget budget = new dev.imagegateway.provider.ReplyBudget(
+                longProperty(pc, "memory.reply-budget-bytes") > 0 ? longProperty(pc, "memory.reply-budget-bytes")
+                        : Runtime.getRuntime().maxMemory() / 100 * intProperty(pc, "memory.reply-budget-percent"),
+                longProperty(pc, "memory.reply-budget-wait-ms"));
+        registry.bind("replyBudget", budget);
+        registry.bind("replyBudgetHealthCheck", new dev.imagegateway.ops.ReplyBudgetHealthCheck(budget, 0.9));
+        metrics.gauge("gateway.reply.budget.used.bytes", "Bytes of upstream replies held now", budget::usedBytes);
+        metrics.gauge("gateway.reply.budget.bytes", "The memory budget for upstream replies held at once", budget::totalBytes);
+        metrics.gauge("gateway.reply.budget.refused", "Replies refused because the memory budget stayed spent", budget::refused);
         registry.bind("openAiResponseReader", new OpenAiResponseReader(settings.openAiApiKey(), metrics,
-                longProperty(pc, "upstream.max-reply-bytes")));
+                longProperty(pc, "upstream.max-reply-bytes"), budget));
         dev.imagegateway.provider.UpstreamDeadline deadlines = new dev.imagegateway.provider.UpstreamDeadline(
                 longProperty(pc, "upstream.attempt-timeout-ms"), longProperty(pc, "upstream.call-timeout-ms"));
         registry.bind("upstreamDeadline", deadlines);
-        registry.bind("upstreamAttemptGuard", new UpstreamAttemptGuard(deadlines));
+        registry.bind("upstreamAttemptGuard", new UpstreamAttemptGuard(deadlines, budget));
         registry.bind("upstreamRetryPolicy", new UpstreamRetryPolicy(
                 intProperty(pc, "upstream.retries"), longProperty(pc, "upstream.retry-initial-delay-ms"),
                 longProperty(pc, "upstream.retry-max-delay-ms"), longProperty(pc, "upstream.retry-after-max-ms"),

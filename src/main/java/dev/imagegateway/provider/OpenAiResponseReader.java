@@ -43,19 +43,26 @@ public class OpenAiResponseReader {
     private static final Pattern KEY_LIKE = Pattern.compile("sk-[A-Za-z0-9_*\\-]{4,}");
     private static final long MAX_RETRY_AFTER_SECONDS = 3600;
 
+    private static final int CHUNK = 1024 * 1024;
+
     private final String apiKey;
     private final dev.imagegateway.ops.GatewayMetrics metrics;
     private final long maxReplyBytes;
+    private final ReplyBudget budget;
 
-    /** @param maxReplyBytes the largest reply read; one that announces or sends more is cut off, unread */
-    public OpenAiResponseReader(String apiKey, dev.imagegateway.ops.GatewayMetrics metrics, long maxReplyBytes) {
+    /**
+     * @param maxReplyBytes the largest reply read; one that announces or sends more is cut off, unread
+     * @param budget        the memory a reply is read into is reserved from this first
+     */
+    public OpenAiResponseReader(String apiKey, dev.imagegateway.ops.GatewayMetrics metrics, long maxReplyBytes, ReplyBudget budget) {
         this.apiKey = apiKey;
         this.metrics = metrics;
         this.maxReplyBytes = Math.min(maxReplyBytes, Integer.MAX_VALUE - 16);
+        this.budget = budget;
     }
 
     public OpenAiResponseReader(String apiKey) {
-        this(apiKey, dev.imagegateway.ops.GatewayMetrics.NONE, 64L * 1024 * 1024);
+        this(apiKey, dev.imagegateway.ops.GatewayMetrics.NONE, 64L * 1024 * 1024, new ReplyBudget(Long.MAX_VALUE / 2, 0));
     }
 
     public UpstreamReply capture(Exchange exchange) throws IOException {
@@ -71,10 +78,19 @@ public class OpenAiResponseReader {
             if (length > maxReplyBytes) {
                 throw tooLarge("announced " + length + " bytes");
             }
-            body = in == null ? new byte[0] : readFully(in, length);
+            body = in == null ? new byte[0] : readFully(exchange, in, length);
+        } catch (ReplyBudget.Exhausted e) {
+            // no room to read it: the connection goes, and the request is refused after the breaker, uncounted
+            abort(in);
+            message.removeHeaders("*");
+            return new UpstreamReply(status, new byte[0], null, e);
         } catch (GatewayException e) {
             abort(in);
             throw e;
+        } catch (InterruptedException e) {
+            abort(in);
+            Thread.currentThread().interrupt();
+            throw new GatewayException(ErrorKind.CANCELLED, "Interrupted while waiting for memory to read the reply");
         } catch (IOException e) {
             abort(in);
             if (UpstreamDeadline.expired(exchange)) {
@@ -99,20 +115,39 @@ public class OpenAiResponseReader {
     }
 
     public GeneratedImages toImages(UpstreamReply reply) throws IOException {
+        if (reply.refused() != null) {
+            throw reply.refused();
+        }
         if (reply.status() != 200) {
             throw failure(reply);
         }
         return readImages(reply.body());
     }
 
-    private byte[] readFully(InputStream in, long length) throws IOException {
+    private byte[] readFully(Exchange exchange, InputStream in, long length) throws IOException, InterruptedException {
         if (length < 0) {
-            byte[] body = in.readNBytes((int) maxReplyBytes + 1);
-            if (body.length > maxReplyBytes) {
-                throw tooLarge("sent more than " + maxReplyBytes + " bytes");
+            // no length announced: room for what the request is expected to bring (its images as raw pixels, in
+            // base64; twice, for the buffer and the array it ends in) is reserved before reading, more as the reply
+            // goes past it, and what it did not need is given back
+            long expected = Math.min(maxReplyBytes, expectedReplyBytes(exchange));
+            long[] reserved = {budget.reserve(exchange, 2 * expected)};
+            java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream((int) Math.min(expected, CHUNK * 8L));
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (read.size() + n > maxReplyBytes) {
+                    throw tooLarge("sent more than " + maxReplyBytes + " bytes");
+                }
+                if (2L * (read.size() + n) > reserved[0]) {
+                    reserved[0] += budget.reserve(exchange, 2L * CHUNK);
+                }
+                read.write(buffer, 0, n);
             }
+            byte[] body = read.toByteArray();
+            budget.release(exchange, reserved[0] - body.length);
             return body;
         }
+        budget.reserve(exchange, length);
         byte[] body = new byte[(int) length];
         int read = 0;
         while (read < body.length) {
@@ -123,6 +158,16 @@ public class OpenAiResponseReader {
             read += n;
         }
         return body;
+    }
+
+    /** The largest reply the request can bring: its images as raw RGBA pixels, in base64, and the envelope. */
+    static long expectedReplyBytes(Exchange exchange) {
+        dev.imagegateway.pipeline.GenerationRequest request = exchange.getProperty(OpenAiRequestBuilder.REQUEST,
+                dev.imagegateway.pipeline.GenerationRequest.class);
+        int[] wh = request == null ? null : dev.imagegateway.models.SizeRules.parse(request.size());
+        long pixels = wh == null ? 2048L * 2048 : (long) wh[0] * wh[1];
+        int n = request == null ? 1 : request.count();
+        return n * (pixels * 4 * 4 / 3) + 64 * 1024;
     }
 
     private GatewayException tooLarge(String what) {

@@ -17,9 +17,11 @@ public class UpstreamAttemptGuard implements Processor {
     public static final String STARTED = "gatewayAttemptStarted";
 
     private final UpstreamDeadline deadlines;
+    private final ReplyBudget budget;
 
-    public UpstreamAttemptGuard(UpstreamDeadline deadlines) {
+    public UpstreamAttemptGuard(UpstreamDeadline deadlines, ReplyBudget budget) {
         this.deadlines = deadlines;
+        this.budget = budget;
     }
 
     @Override
@@ -32,6 +34,7 @@ public class UpstreamAttemptGuard implements Processor {
         if (deadline != null && System.currentTimeMillis() >= deadline) {
             throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "The client's deadline passed before the upstream answered");
         }
+        budget.open(exchange);
         deadlines.arm(exchange);
         exchange.setProperty(STARTED, System.nanoTime());
         Integer attempts = exchange.getProperty(UpstreamRetryPolicy.ATTEMPTS, Integer.class);

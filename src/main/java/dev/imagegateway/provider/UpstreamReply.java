@@ -2,7 +2,12 @@ package dev.imagegateway.provider;
 
 /**
  * What the upstream answered, read off the connection inside the circuit breaker so that nothing after it
- * depends on the HTTP exchange.
+ * depends on the HTTP exchange; or, when the gateway could not make room to read it, why ({@code refused}: the
+ * gateway's own limit, which the breaker must not count as the upstream failing, is raised after it).
  */
-public record UpstreamReply(int status, byte[] body, String retryAfter) {
+public record UpstreamReply(int status, byte[] body, String retryAfter, ReplyBudget.Exhausted refused) {
+
+    public UpstreamReply(int status, byte[] body, String retryAfter) {
+        this(status, body, retryAfter, null);
+    }
 }
