@@ -322,7 +322,9 @@ public class GatewayBootstrap implements CamelConfiguration {
                 registry.lookupByNameAndType("modelWatch", ModelWatch.class), java.time.Clock.systemUTC()));
         // the HTTP server's Vert.x: its worker pool runs each request (Vert.x's default of 20 threads would cap
         // concurrency), and its server gets idle and header timeouts and a connection cap (HttpServerGuards)
-        HttpServerGuards guards = new HttpServerGuards(intProperty(pc, "http.worker-threads"), intProperty(pc, "http.idle-timeout-seconds"),
+        String workers = pc.resolveProperty("http.worker-threads").map(String::trim).orElse("");
+        int workerThreads = workers.isEmpty() ? intProperty(pc, "upstream.max-in-flight") + 64 : intProperty(pc, "http.worker-threads");
+        HttpServerGuards guards = new HttpServerGuards(workerThreads, intProperty(pc, "http.idle-timeout-seconds"),
                 intProperty(pc, "http.header-timeout-seconds"), intProperty(pc, "http.body-timeout-seconds"),
                 intProperty(pc, "http.max-connections"));
         registry.bind("vertx", guards.vertx());

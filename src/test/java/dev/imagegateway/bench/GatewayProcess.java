@@ -36,7 +36,9 @@ final class GatewayProcess implements AutoCloseable {
         this.imagesDir = Files.createDirectories(imagesRoot == null || imagesRoot.isBlank()
                 ? workDir.resolve("images") : Files.createTempDirectory(Path.of(imagesRoot), "bench-images"));
         Path log = workDir.resolve("gateway.log");
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + xmx, "-Xlog:gc:file=" + gcLog));
+        // the launch the README gives: exit on an OutOfMemoryError rather than limp on; small thread stacks
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError", "-Xss512k",
+                "-Xlog:gc:file=" + gcLog));
         // extra JVM options for the gateway, e.g. a JFR recording: BENCH_GATEWAY_OPTS="-XX:StartFlightRecording=..."
         String extra = System.getenv("BENCH_GATEWAY_OPTS");
         if (extra != null && !extra.isBlank()) {
