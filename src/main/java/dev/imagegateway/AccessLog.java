@@ -52,7 +52,27 @@ public class AccessLog implements Processor {
         if (exchange.getMessage() instanceof org.apache.camel.component.platform.http.vertx.HttpMessage http) {
             // an HTTP client that closes its connection before its reply: the call is abandoned as a gRPC cancel is
             exchange.setProperty(dev.imagegateway.provider.UpstreamRetryPolicy.CANCELLED, new java.util.concurrent.atomic.AtomicBoolean());
-            http.getResponse().closeHandler(closed -> dev.imagegateway.provider.UpstreamDeadline.callerGone(exchange));
+            // the reply's bytes are the image's own (not copied): they stay in memory until written to the socket
+            java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
+            dev.imagegateway.provider.ReplyBudget.holdUntil(exchange, written);
+            // a kept-alive connection keeps its last response, and so its handlers, until its next request: the
+            // handlers reach the exchange (and the image in it) through a reference cleared once the call is over
+            java.util.concurrent.atomic.AtomicReference<Exchange> live = new java.util.concurrent.atomic.AtomicReference<>(exchange);
+            io.vertx.core.http.HttpServerResponse response = http.getResponse();
+            response.bodyEndHandler(done -> written.complete(null));
+            response.closeHandler(closed -> {
+                written.complete(null);
+                Exchange call = live.get();
+                if (call != null) {
+                    dev.imagegateway.provider.UpstreamDeadline.callerGone(call);
+                }
+            });
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    live.set(null);
+                }
+            });
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override

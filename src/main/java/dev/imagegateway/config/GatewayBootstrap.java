@@ -131,6 +131,14 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("gatewayMetrics", metrics);
         ImagesFolderHealthCheck imagesFolder = new ImagesFolderHealthCheck(settings.imagesDir());
         registry.bind("imagesFolderHealthCheck", imagesFolder);
+        org.apache.camel.spi.ThreadPoolProfile saves = new org.apache.camel.spi.ThreadPoolProfile("imageSavePool");
+        saves.setPoolSize(8);
+        saves.setMaxPoolSize(Math.max(8, intProperty(context.getPropertiesComponent(), "upstream.max-in-flight")));
+        saves.setMaxQueueSize(0); // hand-off: a thread more rather than a queue behind busy ones
+        saves.setKeepAliveTime(60L);
+        saves.setAllowCoreThreadTimeOut(true);
+        saves.setRejectedPolicy(org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy.CallerRuns);
+        registry.bind("imageSavePool", context.getExecutorServiceManager().newThreadPool(GatewayBootstrap.class, "image-save", saves));
         registry.bind("imageSaves", new dev.imagegateway.pipeline.ImageSaves(settings.imagesDir(),
                 longProperty(context.getPropertiesComponent(), "images.save-timeout-ms"), metrics, imagesFolder));
         registry.bind("upstreamCircuitHealthCheck", new UpstreamCircuitHealthCheck());

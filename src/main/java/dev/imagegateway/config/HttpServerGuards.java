@@ -135,12 +135,15 @@ public final class HttpServerGuards {
         }
         // the body must follow within its time too: one that never completes (a Content-Length beside chunked
         // encoding with a body that is not chunked, a client that stops sending) is answered 400 and closed
+        // weakly: a timer that outlives its request must not keep it (and the reply it wrote) in memory
+        java.lang.ref.WeakReference<HttpServerRequest> weak = new java.lang.ref.WeakReference<>(request);
         vertx.setTimer(TimeUnit.SECONDS.toMillis(bodySeconds), id -> {
-            if (!request.isEnded() && !request.response().ended() && !request.response().closed()) {
+            HttpServerRequest pending = weak.get();
+            if (pending != null && !pending.isEnded() && !pending.response().ended() && !pending.response().closed()) {
                 LOG.debug("HTTP request body not complete after {} s: answered 400 and closed", bodySeconds);
-                request.response().setStatusCode(400).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                pending.response().setStatusCode(400).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
                         .end("{\"error\":\"The request body did not arrive complete (broken framing, or too slow)\"}")
-                        .onComplete(done -> connection.close());
+                        .onComplete(done -> pending.connection().close());
             }
         });
         if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {

@@ -33,6 +33,11 @@ public class GrpcRequestReader implements Processor {
                     System.currentTimeMillis() + deadline.timeRemaining(TimeUnit.MILLISECONDS));
         }
         exchange.setProperty(UpstreamRetryPolicy.CANCELLED, new AtomicBoolean());
+        // the reply wraps the image's bytes: they are in use until grpc-java has sent it
+        java.util.concurrent.CompletableFuture<Void> done = GrpcStatusInterceptor.CALL_DONE.get();
+        if (done != null) {
+            dev.imagegateway.provider.ReplyBudget.holdUntil(exchange, done);
+        }
         // a cancel or an expired deadline: no further upstream attempt, and the one in flight is cancelled
         call.addListener(context -> dev.imagegateway.provider.UpstreamDeadline.callerGone(exchange), Runnable::run);
         ImageOptions options = new ImageOptions(blankToNull(request.getQuality()), null, blankToNull(request.getBackground()),

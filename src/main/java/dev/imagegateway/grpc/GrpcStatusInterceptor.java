@@ -25,6 +25,8 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
     /** The call's request id: the caller's x-request-id metadata when sane, else a new one; sent back in the reply. */
     public static final Context.Key<String> REQUEST_ID = Context.key("gateway-request-id");
     public static final Metadata.Key<String> X_REQUEST_ID = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+    /** Completed once the call is over, its reply sent (or it was cancelled): until then its image's bytes are in use. */
+    public static final Context.Key<java.util.concurrent.CompletableFuture<Void>> CALL_DONE = Context.key("gateway-call-done");
     /** The caller's IP address, for the failed-key throttle. */
     public static final Context.Key<String> CLIENT_ADDRESS = Context.key("gateway-client-address");
     public static final Metadata.Key<String> X_GATEWAY_MODEL = Metadata.Key.of("x-gateway-model", Metadata.ASCII_STRING_MARSHALLER);
@@ -76,8 +78,28 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
         java.net.SocketAddress remote = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         String address = remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : null;
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         Context context = Context.current().withValues(METADATA_API_KEY, headers.get(X_API_KEY), SERVED_MODEL, servedModel,
-                CLIENT_ADDRESS, address).withValue(REQUEST_ID, requestId);
-        return Contexts.interceptCall(context, mapped, headers, next);
+                CLIENT_ADDRESS, address, CALL_DONE, done).withValue(REQUEST_ID, requestId);
+        ServerCall.Listener<Q> listener = Contexts.interceptCall(context, mapped, headers, next);
+        return new io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onComplete() {
+                try {
+                    super.onComplete();
+                } finally {
+                    done.complete(null);
+                }
+            }
+
+            @Override
+            public void onCancel() {
+                try {
+                    super.onCancel();
+                } finally {
+                    done.complete(null);
+                }
+            }
+        };
     }
 }

@@ -46,15 +46,25 @@ public class ImageSaves {
     public static final class Pending {
         private final CountDownLatch left;
         private final Set<String> saved = ConcurrentHashMap.newKeySet();
+        private final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
 
         Pending(int images) {
             this.left = new CountDownLatch(images);
         }
+
+        void finished() {
+            left.countDown();
+            if (left.getCount() == 0) {
+                done.complete(null);
+            }
+        }
     }
 
-    /** Before the wiretap: one pending save per image. */
+    /** Before the wiretap: one pending save per image; the reply's bytes are in use until every one is written. */
     public void open(Exchange exchange) {
-        exchange.setProperty(PENDING, new Pending(exchange.getMessage().getBody(GeneratedImages.class).size()));
+        Pending pending = new Pending(exchange.getMessage().getBody(GeneratedImages.class).size());
+        exchange.setProperty(PENDING, pending);
+        dev.imagegateway.provider.ReplyBudget.holdUntil(exchange, pending.done);
     }
 
     /**
@@ -80,7 +90,7 @@ public class ImageSaves {
         Pending pending = exchange.getProperty(PENDING, Pending.class);
         if (pending != null) {
             pending.saved.add(exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class));
-            pending.left.countDown();
+            pending.finished();
         }
     }
 
@@ -102,7 +112,7 @@ public class ImageSaves {
         LOG.warn("Failed to save image {}: {}", name, dev.imagegateway.ops.LogText.escaped(reason));
         Pending pending = exchange.getProperty(PENDING, Pending.class);
         if (pending != null) {
-            pending.left.countDown();
+            pending.finished();
         }
     }
 

@@ -302,13 +302,21 @@ public class OpenAiResponseReader {
         if (length > 0 && text[end - 1] == '=') {
             padding = length > 1 && text[end - 2] == '=' ? 2 : 1;
         }
+        // one table load per byte, OR-ed together: a branch per byte on 2 MB of random text was most of a request's CPU
+        int invalid = 0;
         for (int i = offset; i < end - padding; i++) {
-            byte b = text[i];
-            if (!((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '+' || b == '/')) {
-                return false;
-            }
+            invalid |= NOT_BASE64[text[i] & 0xFF];
         }
-        return true;
+        return invalid == 0;
+    }
+
+    private static final byte[] NOT_BASE64 = new byte[256];
+
+    static {
+        java.util.Arrays.fill(NOT_BASE64, (byte) 1);
+        for (byte b : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
+            NOT_BASE64[b] = 0;
+        }
     }
 
     /** The {@code error} object of an OpenAI error body: message, param and code, or nothing. */

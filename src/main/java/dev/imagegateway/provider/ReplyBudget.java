@@ -19,7 +19,29 @@ public class ReplyBudget {
 
     /** Exchange property: what the request holds of the budget. */
     static final String HELD = "gatewayReplyBudgetHeld";
+    /** Exchange property: what must finish, besides the request, before its reply's bytes are let go. */
+    private static final String HOLDS = "gatewayReplyHolds";
+
+    /**
+     * The reply's bytes stay in use until {@code done} completes too (the socket has taken an HTTP reply that wraps
+     * them; the images have been written by the wiretap), so its share is given back only then.
+     */
+    public static void holdUntil(Exchange exchange, java.util.concurrent.CompletableFuture<?> done) {
+        @SuppressWarnings("unchecked")
+        java.util.List<java.util.concurrent.CompletableFuture<?>> holds = exchange.getProperty(HOLDS, java.util.List.class);
+        if (holds == null) {
+            holds = new java.util.concurrent.CopyOnWriteArrayList<>();
+            exchange.setProperty(HOLDS, holds);
+        }
+        holds.add(done);
+    }
     private static final int UNIT = 1024;
+
+    /**
+     * G1 puts an array of half a region or more in whole regions of its own ("humongous"): a 2.04 MB reply in a heap of
+     * 1 MB regions takes 3 MB. What a reply costs the heap is counted that way.
+     */
+    private static final long REGION = g1RegionBytes();
 
     private final Semaphore permits;
     private final int total;
@@ -54,7 +76,14 @@ public class ReplyBudget {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                permits.release((int) held.units.getAndSet(0));
+                @SuppressWarnings("unchecked")
+                java.util.List<java.util.concurrent.CompletableFuture<?>> holds = done.getProperty(HOLDS, java.util.List.class);
+                if (holds == null || holds.isEmpty()) {
+                    permits.release((int) held.units.getAndSet(0));
+                } else {
+                    java.util.concurrent.CompletableFuture.allOf(holds.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                            .whenComplete((ok, failed) -> permits.release((int) held.units.getAndSet(0)));
+                }
             }
         });
     }
@@ -65,7 +94,7 @@ public class ReplyBudget {
      */
     long reserve(Exchange exchange, long bytes) throws InterruptedException {
         Held held = exchange.getProperty(HELD, Held.class);
-        int units = (int) Math.min(total, (bytes + UNIT - 1) / UNIT);
+        int units = (int) Math.min(total, (heapCost(bytes) + UNIT - 1) / UNIT);
         if (held == null || units <= 0) {
             return 0;
         }
@@ -86,6 +115,24 @@ public class ReplyBudget {
         int units = (int) Math.min(held.units.get(), (bytes + UNIT - 1) / UNIT);
         held.units.addAndGet(-units);
         permits.release(units);
+    }
+
+    /** The heap an array of {@code bytes} takes: whole regions for a humongous one. */
+    static long heapCost(long bytes) {
+        if (REGION <= 0 || bytes < REGION / 2) {
+            return bytes;
+        }
+        return (bytes + REGION - 1) / REGION * REGION;
+    }
+
+    private static long g1RegionBytes() {
+        try {
+            var diagnostics = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            boolean g1 = "true".equals(diagnostics.getVMOption("UseG1GC").getValue());
+            return g1 ? Long.parseLong(diagnostics.getVMOption("G1HeapRegionSize").getValue()) : 0;
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     public long totalBytes() {

@@ -39,7 +39,7 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
 
     private final long attemptTimeoutMs;
     private final long callTimeoutMs;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
         Thread thread = new Thread(r, "upstream-deadline");
         thread.setDaemon(true);
         return thread;
@@ -48,6 +48,8 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
     public UpstreamDeadline(long attemptTimeoutMs, long callTimeoutMs) {
         this.attemptTimeoutMs = attemptTimeoutMs;
         this.callTimeoutMs = callTimeoutMs;
+        // a disarmed deadline leaves the queue at once, with what it refers to
+        timer.setRemoveOnCancelPolicy(true);
     }
 
     /** Before an attempt: fixes the call's deadline on the first one, and arms this attempt's. */

@@ -85,6 +85,12 @@ final class GatewayProcess implements AutoCloseable {
 
     /** CPU time (user + system) the gateway has used, in milliseconds. */
     long cpuMs() throws IOException {
+        if (!process.isAlive()) {
+            // the row is lost; say why, from the gateway's own last words (an OutOfMemoryError exits the process)
+            List<String> lines = Files.readAllLines(workDir.resolve("gateway.log"));
+            throw new IllegalStateException("the gateway exited (code " + process.exitValue() + "):\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+        }
         String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);

@@ -144,7 +144,9 @@ class InboxTest extends StubbedGatewayTestSupport {
     private String awaitRefusal(String name) throws Exception {
         Path reason = inboxDir.resolve(".error").resolve(name + ".reason.txt");
         long deadline = System.currentTimeMillis() + 15_000;
-        while (!Files.exists(reason) && System.currentTimeMillis() < deadline) {
+        // the reason is written first, then the file consumer moves the file: the outcome is both
+        while (!(Files.exists(reason) && Files.exists(inboxDir.resolve(".error").resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
         assertTrue(Files.exists(reason), "no refusal for " + name);
