@@ -274,6 +274,7 @@ public class GatewayBootstrap implements CamelConfiguration {
                         : Runtime.getRuntime().maxMemory() / 100 * intProperty(pc, "memory.reply-budget-percent"),
                 longProperty(pc, "memory.reply-budget-wait-ms"));
         registry.bind("replyBudget", budget);
+        budget.onRefused(() -> metrics.overloaded("memory"));
         registry.bind("replyBudgetHealthCheck", new dev.imagegateway.ops.ReplyBudgetHealthCheck(budget, 0.9));
         metrics.gauge("gateway.reply.budget.used.bytes", "Bytes of upstream replies held now", budget::usedBytes);
         metrics.gauge("gateway.reply.budget.bytes", "The memory budget for upstream replies held at once", budget::totalBytes);
@@ -288,7 +289,7 @@ public class GatewayBootstrap implements CamelConfiguration {
                 intProperty(pc, "upstream.retries"), longProperty(pc, "upstream.retry-initial-delay-ms"),
                 longProperty(pc, "upstream.retry-max-delay-ms"), longProperty(pc, "upstream.retry-after-max-ms"),
                 longProperty(pc, "upstream.retry-min-attempt-ms"), metrics));
-        registry.bind("circuitBreakerRejection", new CircuitBreakerRejection(longProperty(pc, "circuit.open-seconds")));
+        registry.bind("circuitBreakerRejection", new CircuitBreakerRejection(longProperty(pc, "circuit.open-seconds"), metrics));
         boolean logPrompts = Boolean.parseBoolean(pc.resolveProperty("access-log.prompts").orElse("false"));
         registry.bind("grpcAccessLog", new AccessLog("grpc", logPrompts, metrics));
         registry.bind("restAccessLog", new AccessLog("rest", logPrompts, metrics));

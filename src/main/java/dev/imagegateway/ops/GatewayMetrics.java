@@ -33,6 +33,7 @@ public class GatewayMetrics {
     private final Map<Integer, Timer> upstreamTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter> tokenCounters = new ConcurrentHashMap<>();
     private final Map<String, Counter> imageCounters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> overloadCounters = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -94,6 +95,16 @@ public class GatewayMetrics {
     /** A value read when scraped, with labels (name, value pairs). */
     public void gauge(String name, String description, Supplier<Number> value, String... tags) {
         Gauge.builder(name, value).description(description).tags(tags).register(registry);
+    }
+
+    /**
+     * A call the gateway refused for its own capacity (503 + Retry-After / UNAVAILABLE), by why: {@code in-flight} (the
+     * bulkhead stayed full), {@code circuit-open}, {@code memory} (the reply budget stayed spent).
+     */
+    public void overloaded(String reason) {
+        overloadCounters.computeIfAbsent(reason, r -> Counter.builder("gateway.overload.refused")
+                .description("Calls refused for the gateway's own capacity, by reason").tag("reason", r)
+                .register(registry)).increment();
     }
 
     /** A key check failed (a missing or wrong key). */

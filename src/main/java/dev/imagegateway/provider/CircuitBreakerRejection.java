@@ -14,19 +14,23 @@ import org.apache.camel.Processor;
 public class CircuitBreakerRejection implements Processor {
 
     private final long openSeconds;
+    private final dev.imagegateway.ops.GatewayMetrics metrics;
 
-    public CircuitBreakerRejection(long openSeconds) {
+    public CircuitBreakerRejection(long openSeconds, dev.imagegateway.ops.GatewayMetrics metrics) {
         this.openSeconds = openSeconds;
+        this.metrics = metrics;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (failure instanceof CallNotPermittedException) {
+            metrics.overloaded("circuit-open");
             throw new GatewayException(ErrorKind.OVERLOADED,
                     "Upstream is failing; the gateway stopped calling it for a while", openSeconds, null);
         }
         if (failure instanceof BulkheadFullException) {
+            metrics.overloaded("in-flight");
             throw new GatewayException(ErrorKind.OVERLOADED, "Gateway is overloaded: too many upstream calls in flight", 1L, null);
         }
         throw new IllegalStateException("Not a circuit breaker rejection", failure);

@@ -47,6 +47,7 @@ public class ReplyBudget {
     private final int total;
     private final long maxWaitMs;
     private final AtomicLong refused = new AtomicLong();
+    private volatile Runnable onRefused = () -> { };
 
     public ReplyBudget(long bytes, long maxWaitMs) {
         this.total = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / UNIT));
@@ -100,6 +101,7 @@ public class ReplyBudget {
         }
         if (!permits.tryAcquire(units, maxWaitMs, TimeUnit.MILLISECONDS)) {
             refused.incrementAndGet();
+            onRefused.run();
             throw new Exhausted("The gateway is holding as many image replies as its memory allows; retry shortly");
         }
         held.units.addAndGet(units);
@@ -145,6 +147,11 @@ public class ReplyBudget {
 
     public double usedFraction() {
         return (double) (total - permits.availablePermits()) / total;
+    }
+
+    /** Told of each refusal (the overload metric). */
+    public void onRefused(Runnable listener) {
+        this.onRefused = listener;
     }
 
     /** Replies refused because the budget stayed spent. */
