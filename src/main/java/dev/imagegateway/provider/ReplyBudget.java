@@ -99,7 +99,10 @@ public class ReplyBudget {
         if (held == null || units <= 0) {
             return 0;
         }
-        if (!permits.tryAcquire(units, maxWaitMs, TimeUnit.MILLISECONDS)) {
+        // never past the call's own deadline (a gRPC client's, or the gateway's per-call one)
+        Long deadline = exchange.getProperty(UpstreamRetryPolicy.DEADLINE, Long.class);
+        long waitMs = deadline == null ? maxWaitMs : Math.max(0, Math.min(maxWaitMs, deadline - System.currentTimeMillis()));
+        if (!permits.tryAcquire(units, waitMs, TimeUnit.MILLISECONDS)) {
             refused.incrementAndGet();
             onRefused.run();
             throw new Exhausted("The gateway is holding as many image replies as its memory allows; retry shortly");

@@ -51,6 +51,8 @@ final class GatewayProcess implements AutoCloseable {
         env.put("OPENAI_API_KEY", "sk-benchmark");
         env.put("OPENAI_BASE_URL", "http://127.0.0.1:" + upstreamPort + "/v1");
         env.put("API_SECRET_KEY", key);
+        // the simulator serves images only, not the model list the model watch reads
+        env.put("MODELS_WATCH_ENABLED", "false");
         env.put("GRPC_PORT", Integer.toString(grpcPort));
         env.put("HTTP_PORT", Integer.toString(httpPort));
         env.put("IMAGES_DIR", imagesDir.toString());
