@@ -118,13 +118,28 @@ public final class HttpServerGuards {
     private void armHeaderTimer(HttpConnection connection) {
         long timer = vertx.setTimer(TimeUnit.SECONDS.toMillis(headerSeconds), id -> {
             if (headerTimers.remove(connection, id)) {
-                connection.close();
+                if (stillWriting(connection)) {
+                    // the last reply (a large image to a busy client) is still going out: its client cannot have
+                    // sent the next request yet, so the time for those headers has not started
+                    armHeaderTimer(connection);
+                } else {
+                    connection.close();
+                }
             }
         });
         Long previous = headerTimers.put(connection, timer);
         if (previous != null) {
             vertx.cancelTimer(previous);
         }
+    }
+
+    /** True while bytes of a reply wait in the connection's outbound buffer (the response has ended, not yet gone). */
+    private static boolean stillWriting(HttpConnection connection) {
+        if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            io.netty.channel.ChannelOutboundBuffer pending = base.channel().unsafe().outboundBuffer();
+            return pending != null && pending.totalPendingWriteBytes() > 0;
+        }
+        return false;
     }
 
     private void headersComplete(HttpServerRequest request) {

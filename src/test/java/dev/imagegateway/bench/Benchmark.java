@@ -15,7 +15,7 @@ import io.vertx.core.VertxOptions;
  * The gateway benchmark: the real jar against a simulated upstream of fixed latency, driven over gRPC and REST,
  * one protocol at a time, on this one machine. Run it with {@code bench/run.sh}; options:
  * {@code --latency-ms 1000 --duration-s 15 --warmup-s 10 --concurrency 50,200 --cpu-bound-concurrency 50
- * --protocols grpc,rest,openai --xmx 1g --jar target/image-gateway.jar}.
+ * --protocols grpc,rest,openai --xmx 1g --png-size 1024x1024 --jar target/image-gateway.jar}.
  */
 public final class Benchmark {
 
@@ -53,8 +53,11 @@ public final class Benchmark {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         Vertx upstreamVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         List<Row> rows = new ArrayList<>();
+        // --png-size 3840x2160: a 4K image (about 12 MB of PNG at the default noise)
+        String[] pngSize = options.getOrDefault("png-size", "1024x1024").split("x");
         try (UpstreamSimulator upstream = new UpstreamSimulator(upstreamVertx, latency,
-                Integer.parseInt(options.getOrDefault("png-noise", Integer.toString(UpstreamSimulator.DEFAULT_NOISE))))) {
+                Integer.parseInt(options.getOrDefault("png-noise", Integer.toString(UpstreamSimulator.DEFAULT_NOISE))),
+                Integer.parseInt(pngSize[0]), Integer.parseInt(pngSize[1]))) {
             System.out.printf(Locale.ROOT, "Upstream simulator: %d-byte PNG, %d-byte JSON reply%n",
                     upstream.pngBytes(), upstream.replyBytes());
             if (Boolean.parseBoolean(options.getOrDefault("calibrate", "false"))) {

@@ -31,10 +31,10 @@ final class UpstreamSimulator implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile long latencyMs;
 
-    UpstreamSimulator(Vertx vertx, long latencyMs, int noise) throws Exception {
+    UpstreamSimulator(Vertx vertx, long latencyMs, int noise, int width, int height) throws Exception {
         this.vertx = vertx;
         this.latencyMs = latencyMs;
-        byte[] png = realisticPng(noise);
+        byte[] png = realisticPng(noise, width, height);
         this.pngBytes = png.length;
         this.reply = Buffer.buffer("{\"created\":1704115200,\"data\":[{\"revised_prompt\":\"bench\",\"b64_json\":\""
                 + Base64.getEncoder().encodeToString(png) + "\"}]}");
@@ -75,11 +75,11 @@ final class UpstreamSimulator implements AutoCloseable {
     }
 
     /** Noise over a gradient: compresses to about half its raw size, like a detailed picture. */
-    private static byte[] realisticPng(int noise) throws IOException {
-        BufferedImage image = new BufferedImage(1024, 1024, BufferedImage.TYPE_INT_RGB);
+    private static byte[] realisticPng(int noise, int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         SplittableRandom random = new SplittableRandom(42);
-        for (int y = 0; y < 1024; y++) {
-            for (int x = 0; x < 1024; x++) {
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
                 int r = (x / 4 + (noise > 0 ? random.nextInt(noise) : 0)) & 0xFF;
                 int g = (y / 4 + (noise > 0 ? random.nextInt(noise) : 0)) & 0xFF;
                 int b = ((x + y) / 8 + (noise > 0 ? random.nextInt(noise) : 0)) & 0xFF;

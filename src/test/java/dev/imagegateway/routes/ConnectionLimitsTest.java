@@ -89,6 +89,76 @@ class ConnectionLimitsTest extends StubbedGatewayTestSupport {
     }
 
     @Test
+    void aCallSlowerThanTheBodyTimeoutIsStillAnswered() throws Exception {
+        // the body arrived at once; only the upstream is slow (longer than the 2 s body and header timeouts)
+        upstream().answer(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withFixedDelay(3500)
+                .withHeader("Content-Type", "application/json")
+                .withBody(UpstreamStub.envelope(java.util.Base64.getEncoder().encodeToString(UpstreamStub.png(4, 4)))));
+        assertEquals(200, doors().rest("slow upstream").httpStatus());
+    }
+
+    @Test
+    void aLargeReplyToASlowReaderIsNotCutByTheHeaderTimeout() throws Exception {
+        // an 8 MB reply to a client with a small receive window: most of it waits in the gateway while the client
+        // takes longer than the 2 s header timeout to read it (a keep-alive connection between two requests is not
+        // idle while its last reply is still going out)
+        byte[] image = new byte[6_000_000];
+        new java.util.Random(7).nextBytes(image);
+        System.arraycopy(UpstreamStub.png(1, 1), 0, image, 0, 8);
+        upstream().answer(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(UpstreamStub.envelope(java.util.Base64.getEncoder().encodeToString(image))));
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(32 * 1024);
+            socket.connect(new java.net.InetSocketAddress("localhost", httpPort()));
+            socket.setSoTimeout(20_000);
+            byte[] body = "{\"prompt\":\"big\"}".getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /generate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-API-KEY: " + KEY
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                assertTrue(b >= 0, "closed in the headers: " + head);
+                head.write(b);
+            }
+            String headers = head.toString(StandardCharsets.US_ASCII);
+            assertTrue(headers.startsWith("HTTP/1.1 200"), headers);
+            assertTrue(headers.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked"), headers);
+            Thread.sleep(3500);
+            // then the whole chunked body, to its last chunk
+            DataInputStream data = new DataInputStream(in);
+            long read = 0;
+            while (true) {
+                String sizeLine = chunkLine(data);
+                int size = Integer.parseInt(sizeLine.trim(), 16);
+                if (size == 0) {
+                    break;
+                }
+                data.readFully(new byte[size]);
+                chunkLine(data);
+                read += size;
+            }
+            assertTrue(read > 8_000_000, "the whole reply arrived: " + read + " bytes");
+        }
+    }
+
+    private static String chunkLine(DataInputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != '\n') {
+            assertTrue(b >= 0, "closed in the middle of the reply");
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
+    }
+
+    @Test
     void connectionsBeyondTheCapAreClosedAtOnce() throws Exception {
         List<Socket> held = new ArrayList<>();
         try {
