@@ -334,7 +334,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         String workers = pc.resolveProperty("http.worker-threads").map(String::trim).orElse("");
         int workerThreads = workers.isEmpty() ? intProperty(pc, "upstream.max-in-flight") + 64 : intProperty(pc, "http.worker-threads");
         HttpServerGuards guards = new HttpServerGuards(workerThreads, intProperty(pc, "http.idle-timeout-seconds"),
-                intProperty(pc, "http.header-timeout-seconds"), intProperty(pc, "http.body-timeout-seconds"),
+                intProperty(pc, "http.header-timeout-seconds"), intProperty(pc, "http.keep-alive-timeout-seconds"),
+                intProperty(pc, "http.body-timeout-seconds"),
                 intProperty(pc, "http.max-connections"));
         registry.bind("vertx", guards.vertx());
         registry.bind("httpServerGuards", guards);

@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * Limits on the HTTP server's connections, which camel-platform-http builds with Vert.x's default options (no idle
  * timeout, no cap, no limit on how long request headers may take): a connection idle for {@code idleSeconds} is closed
  * (longer than any call may take: Vert.x counts a connection waiting for its reply as idle); one whose request headers
- * are not complete within {@code headerSeconds} is closed (a client dripping a header byte at a time, "slowloris",
- * resets every idle timer), which also ends kept-alive connections left unused that long; a request whose body is not
- * complete within {@code bodySeconds} is answered 400 and closed; beyond {@code maxConnections} a new connection is
- * closed at once.
+ * are not complete within {@code headerSeconds} of the connection or of the request's first byte is closed (a client
+ * dripping a header byte at a time, "slowloris", resets every idle timer); a kept-alive connection with no new request
+ * within {@code keepAliveSeconds} of its last reply having left is closed (counted from when the reply has left, not
+ * from when it was handed over: a large image to a busy client takes a while); a request whose body is not complete
+ * within {@code bodySeconds} is answered 400 and closed; beyond {@code maxConnections} a new connection is closed at once.
  * <p>
  * Camel takes the {@link Vertx} it finds in the registry and calls {@code createHttpServer} on it; this one is a proxy
  * of a real Vertx (with the worker pool the doors need) that adds the options and handlers to the server it creates.
@@ -37,13 +38,19 @@ public final class HttpServerGuards {
     private final Vertx vertx;
     private final int idleSeconds;
     private final int headerSeconds;
+    private final int keepAliveSeconds;
     private final int maxConnections;
     private final int bodySeconds;
+    private static final long WRITE_POLL_MS = 250;
+
     private final AtomicInteger open = new AtomicInteger();
     private final Map<HttpConnection, Long> headerTimers = new ConcurrentHashMap<>();
+    private final java.util.Set<HttpConnection> awaitingRequest = ConcurrentHashMap.newKeySet();
 
-    public HttpServerGuards(int workerThreads, int idleSeconds, int headerSeconds, int bodySeconds, int maxConnections) {
+    public HttpServerGuards(int workerThreads, int idleSeconds, int headerSeconds, int keepAliveSeconds, int bodySeconds,
+            int maxConnections) {
         this.bodySeconds = bodySeconds;
+        this.keepAliveSeconds = keepAliveSeconds;
         this.vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(workerThreads));
         this.idleSeconds = idleSeconds;
         this.headerSeconds = headerSeconds;
@@ -107,27 +114,54 @@ public final class HttpServerGuards {
         }
         connection.closeHandler(closed -> {
             open.decrementAndGet();
+            awaitingRequest.remove(connection);
             Long timer = headerTimers.remove(connection);
             if (timer != null) {
                 vertx.cancelTimer(timer);
             }
         });
-        armHeaderTimer(connection);
+        if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            // the first bytes of the next request on a kept-alive connection start that request's header clock
+            base.channel().pipeline().addFirst("gateway-request-start", new io.netty.channel.ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                    if (awaitingRequest.remove(connection)) {
+                        armTimer(connection, TimeUnit.SECONDS.toMillis(headerSeconds));
+                    }
+                    ctx.fireChannelRead(msg);
+                }
+            });
+        }
+        armTimer(connection, TimeUnit.SECONDS.toMillis(headerSeconds));
     }
 
-    private void armHeaderTimer(HttpConnection connection) {
-        long timer = vertx.setTimer(TimeUnit.SECONDS.toMillis(headerSeconds), id -> {
+    /** Closes the connection when due, unless the timer is cancelled (headers complete) or replaced first. */
+    private void armTimer(HttpConnection connection, long delayMs) {
+        long timer = vertx.setTimer(delayMs, id -> {
             if (headerTimers.remove(connection, id)) {
-                if (stillWriting(connection)) {
-                    // the last reply (a large image to a busy client) is still going out: its client cannot have
-                    // sent the next request yet, so the time for those headers has not started
-                    armHeaderTimer(connection);
-                } else {
-                    connection.close();
-                }
+                awaitingRequest.remove(connection);
+                connection.close();
             }
         });
         Long previous = headerTimers.put(connection, timer);
+        if (previous != null) {
+            vertx.cancelTimer(previous);
+        }
+    }
+
+    /** After a reply: once it has left (polled while bytes wait to go out), the keep-alive time for a next request. */
+    private void awaitNextRequest(HttpConnection connection) {
+        awaitingRequest.add(connection);
+        if (!stillWriting(connection)) {
+            armTimer(connection, TimeUnit.SECONDS.toMillis(keepAliveSeconds));
+            return;
+        }
+        long poll = vertx.setTimer(WRITE_POLL_MS, id -> {
+            if (headerTimers.remove(connection, id) && awaitingRequest.contains(connection)) {
+                awaitNextRequest(connection);
+            }
+        });
+        Long previous = headerTimers.put(connection, poll);
         if (previous != null) {
             vertx.cancelTimer(previous);
         }
@@ -144,6 +178,7 @@ public final class HttpServerGuards {
 
     private void headersComplete(HttpServerRequest request) {
         HttpConnection connection = request.connection();
+        awaitingRequest.remove(connection);
         Long timer = headerTimers.remove(connection);
         if (timer != null) {
             vertx.cancelTimer(timer);
@@ -162,10 +197,10 @@ public final class HttpServerGuards {
             }
         });
         if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-            // keep-alive: the next request's headers get the same time, counted from this response's end
+            // keep-alive: a next request may come within the keep-alive time, then its headers get their own
             request.response().endHandler(done -> {
                 if (!request.response().closed()) {
-                    armHeaderTimer(connection);
+                    awaitNextRequest(connection);
                 }
             });
         }

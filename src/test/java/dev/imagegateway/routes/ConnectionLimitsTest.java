@@ -26,8 +26,9 @@ class ConnectionLimitsTest extends StubbedGatewayTestSupport {
 
     @Override
     protected void upstreamSettings(Properties p) {
-        p.setProperty("http.idle-timeout-seconds", "4");
+        p.setProperty("http.idle-timeout-seconds", "6");
         p.setProperty("http.header-timeout-seconds", "2");
+        p.setProperty("http.keep-alive-timeout-seconds", "5");
         p.setProperty("http.body-timeout-seconds", "2");
         p.setProperty("http.max-connections", "6");
         p.setProperty("grpc.max-connection-idle-ms", "1500");
@@ -89,6 +90,20 @@ class ConnectionLimitsTest extends StubbedGatewayTestSupport {
     }
 
     @Test
+    void anUnusedKeptAliveConnectionIsClosedAfterTheKeepAliveTime() throws Exception {
+        try (Socket socket = http()) {
+            socket.getOutputStream().write("GET /observe/health HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            String headers = readHeaders(in);
+            assertTrue(headers.startsWith("HTTP/1.1 200"), headers);
+            long start = System.currentTimeMillis();
+            long closed = msUntilClosed(socket, start);
+            // the 2 s header timeout applies to a request that has started; an unused connection gets the 5 s keep-alive
+            assertTrue(closed >= 4000 && closed < 8000, "closed after " + closed + " ms");
+        }
+    }
+
+    @Test
     void aCallSlowerThanTheBodyTimeoutIsStillAnswered() throws Exception {
         // the body arrived at once; only the upstream is slow (longer than the 2 s body and header timeouts)
         upstream().answer(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withFixedDelay(3500)
@@ -102,47 +117,81 @@ class ConnectionLimitsTest extends StubbedGatewayTestSupport {
         // an 8 MB reply to a client with a small receive window: most of it waits in the gateway while the client
         // takes longer than the 2 s header timeout to read it (a keep-alive connection between two requests is not
         // idle while its last reply is still going out)
+        try (Socket socket = largeReplyConnection()) {
+            Thread.sleep(3500);
+            assertTrue(readChunkedBody(socket.getInputStream(), 0) > 8_000_000, "the whole reply arrived");
+        }
+    }
+
+    @Test
+    void theNextRequestAfterALargeReplyReadSlowlyIsAnswered() throws Exception {
+        // the client reads the reply at a steady pace for longer than two header timeouts (a busy client: 100 of them
+        // share one CPU), then at once sends its next request on the same connection: the time for that request's
+        // headers counts from when the reply left, not from when it was handed to the socket
+        try (Socket socket = largeReplyConnection()) {
+            assertTrue(readChunkedBody(socket.getInputStream(), 40) > 8_000_000, "the whole reply arrived");
+            socket.getOutputStream().write("GET /observe/health HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String status = readHeaders(socket.getInputStream());
+            assertTrue(status.startsWith("HTTP/1.1 200"), status);
+        }
+    }
+
+    /** A connection on which a 6 MB image (8 MB of base64 JSON) is being answered; its headers have been read. */
+    private Socket largeReplyConnection() throws Exception {
         byte[] image = new byte[6_000_000];
         new java.util.Random(7).nextBytes(image);
         System.arraycopy(UpstreamStub.png(1, 1), 0, image, 0, 8);
         upstream().answer(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody(UpstreamStub.envelope(java.util.Base64.getEncoder().encodeToString(image))));
-        try (Socket socket = new Socket()) {
-            socket.setReceiveBufferSize(32 * 1024);
-            socket.connect(new java.net.InetSocketAddress("localhost", httpPort()));
-            socket.setSoTimeout(20_000);
-            byte[] body = "{\"prompt\":\"big\"}".getBytes(StandardCharsets.UTF_8);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /generate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-API-KEY: " + KEY
-                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                assertTrue(b >= 0, "closed in the headers: " + head);
-                head.write(b);
-            }
-            String headers = head.toString(StandardCharsets.US_ASCII);
-            assertTrue(headers.startsWith("HTTP/1.1 200"), headers);
-            assertTrue(headers.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked"), headers);
-            Thread.sleep(3500);
-            // then the whole chunked body, to its last chunk
-            DataInputStream data = new DataInputStream(in);
-            long read = 0;
-            while (true) {
-                String sizeLine = chunkLine(data);
-                int size = Integer.parseInt(sizeLine.trim(), 16);
-                if (size == 0) {
-                    break;
-                }
-                data.readFully(new byte[size]);
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(32 * 1024);
+        socket.connect(new java.net.InetSocketAddress("localhost", httpPort()));
+        socket.setSoTimeout(20_000);
+        byte[] body = "{\"prompt\":\"big\"}".getBytes(StandardCharsets.UTF_8);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /generate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-API-KEY: " + KEY
+                + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        String headers = readHeaders(socket.getInputStream());
+        assertTrue(headers.startsWith("HTTP/1.1 200"), headers);
+        assertTrue(headers.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked"), headers);
+        return socket;
+    }
+
+    private static String readHeaders(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertTrue(b >= 0, "closed in the headers: " + head);
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** Reads a chunked body to its last chunk, 64 KB at a time with a pause between reads; answers its length. */
+    private static long readChunkedBody(InputStream in, long pauseMs) throws Exception {
+        DataInputStream data = new DataInputStream(in);
+        byte[] buffer = new byte[64 * 1024];
+        long read = 0;
+        while (true) {
+            int size = Integer.parseInt(chunkLine(data).trim(), 16);
+            if (size == 0) {
                 chunkLine(data);
-                read += size;
+                return read;
             }
-            assertTrue(read > 8_000_000, "the whole reply arrived: " + read + " bytes");
+            for (int left = size; left > 0; ) {
+                int n = Math.min(left, buffer.length);
+                data.readFully(buffer, 0, n);
+                left -= n;
+                read += n;
+                if (pauseMs > 0 && read % buffer.length < n) {
+                    Thread.sleep(pauseMs);
+                }
+            }
+            chunkLine(data);
         }
     }
 
