@@ -52,14 +52,16 @@ public class AccessLog implements Processor {
         if (exchange.getMessage() instanceof org.apache.camel.component.platform.http.vertx.HttpMessage http) {
             // an HTTP client that closes its connection before its reply: the call is abandoned as a gRPC cancel is
             exchange.setProperty(dev.imagegateway.provider.UpstreamRetryPolicy.CANCELLED, new java.util.concurrent.atomic.AtomicBoolean());
-            // the reply's bytes are the image's own (not copied): they stay in memory until written to the socket
+            // the reply's bytes are the image's own (not copied): they, or the copy Netty writes from, stay in memory
+            // until the socket has taken them
             java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
             dev.imagegateway.provider.ReplyBudget.holdUntil(exchange, written);
             // a kept-alive connection keeps its last response, and so its handlers, until its next request: the
             // handlers reach the exchange (and the image in it) through a reference cleared once the call is over
             java.util.concurrent.atomic.AtomicReference<Exchange> live = new java.util.concurrent.atomic.AtomicReference<>(exchange);
             io.vertx.core.http.HttpServerResponse response = http.getResponse();
-            response.bodyEndHandler(done -> written.complete(null));
+            io.vertx.core.http.HttpConnection connection = http.getRequest().connection();
+            response.bodyEndHandler(done -> dev.imagegateway.config.HttpServerGuards.whenSent(connection, () -> written.complete(null)));
             response.closeHandler(closed -> {
                 written.complete(null);
                 Exchange call = live.get();

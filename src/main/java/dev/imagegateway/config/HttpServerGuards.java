@@ -42,6 +42,7 @@ public final class HttpServerGuards {
     private final int maxConnections;
     private final int bodySeconds;
     private static final long WRITE_POLL_MS = 250;
+    private static final long SENT_POLL_MS = 20;
 
     private final AtomicInteger open = new AtomicInteger();
     private final Map<HttpConnection, Long> headerTimers = new ConcurrentHashMap<>();
@@ -165,6 +166,31 @@ public final class HttpServerGuards {
         if (previous != null) {
             vertx.cancelTimer(previous);
         }
+    }
+
+    /**
+     * Runs {@code done} once the connection has no reply bytes left waiting to go out (or is closed): Vert.x calls a
+     * response's body-end handler when the reply is handed to Netty, which then holds a copy of it (outside the heap)
+     * until a slow client has taken it. Checked on the connection's event loop, after the write queued before it.
+     */
+    public static void whenSent(HttpConnection connection, Runnable done) {
+        if (!(connection instanceof io.vertx.core.net.impl.ConnectionBase base)) {
+            done.run();
+            return;
+        }
+        io.netty.channel.Channel channel = base.channel();
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                io.netty.channel.ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
+                if (!channel.isActive() || pending == null || pending.totalPendingWriteBytes() == 0) {
+                    done.run();
+                } else {
+                    channel.eventLoop().schedule(this, SENT_POLL_MS, TimeUnit.MILLISECONDS);
+                }
+            }
+        };
+        channel.eventLoop().execute(check);
     }
 
     /** True while bytes of a reply wait in the connection's outbound buffer (the response has ended, not yet gone). */

@@ -94,7 +94,7 @@ class ConnectionLimitsTest extends StubbedGatewayTestSupport {
         try (Socket socket = http()) {
             socket.getOutputStream().write("GET /observe/health HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
-            String headers = readHeaders(in);
+            String headers = RawHttp.readHeaders(in);
             assertTrue(headers.startsWith("HTTP/1.1 200"), headers);
             long start = System.currentTimeMillis();
             long closed = msUntilClosed(socket, start);
@@ -119,7 +119,7 @@ class ConnectionLimitsTest extends StubbedGatewayTestSupport {
         // idle while its last reply is still going out)
         try (Socket socket = largeReplyConnection()) {
             Thread.sleep(3500);
-            assertTrue(readChunkedBody(socket.getInputStream(), 0) > 8_000_000, "the whole reply arrived");
+            assertTrue(RawHttp.readChunkedBody(socket.getInputStream(), 0) > 8_000_000, "the whole reply arrived");
         }
     }
 
@@ -129,10 +129,10 @@ class ConnectionLimitsTest extends StubbedGatewayTestSupport {
         // share one CPU), then at once sends its next request on the same connection: the time for that request's
         // headers counts from when the reply left, not from when it was handed to the socket
         try (Socket socket = largeReplyConnection()) {
-            assertTrue(readChunkedBody(socket.getInputStream(), 40) > 8_000_000, "the whole reply arrived");
+            assertTrue(RawHttp.readChunkedBody(socket.getInputStream(), 40) > 8_000_000, "the whole reply arrived");
             socket.getOutputStream().write("GET /observe/health HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            String status = readHeaders(socket.getInputStream());
+            String status = RawHttp.readHeaders(socket.getInputStream());
             assertTrue(status.startsWith("HTTP/1.1 200"), status);
         }
     }
@@ -145,66 +145,11 @@ class ConnectionLimitsTest extends StubbedGatewayTestSupport {
         upstream().answer(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody(UpstreamStub.envelope(java.util.Base64.getEncoder().encodeToString(image))));
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(32 * 1024);
-        socket.connect(new java.net.InetSocketAddress("localhost", httpPort()));
-        socket.setSoTimeout(20_000);
-        byte[] body = "{\"prompt\":\"big\"}".getBytes(StandardCharsets.UTF_8);
-        OutputStream out = socket.getOutputStream();
-        out.write(("POST /generate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-API-KEY: " + KEY
-                + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-        String headers = readHeaders(socket.getInputStream());
+        Socket socket = RawHttp.postGenerate(httpPort(), KEY, "big");
+        String headers = RawHttp.readHeaders(socket.getInputStream());
         assertTrue(headers.startsWith("HTTP/1.1 200"), headers);
         assertTrue(headers.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked"), headers);
         return socket;
-    }
-
-    private static String readHeaders(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            assertTrue(b >= 0, "closed in the headers: " + head);
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.US_ASCII);
-    }
-
-    /** Reads a chunked body to its last chunk, 64 KB at a time with a pause between reads; answers its length. */
-    private static long readChunkedBody(InputStream in, long pauseMs) throws Exception {
-        DataInputStream data = new DataInputStream(in);
-        byte[] buffer = new byte[64 * 1024];
-        long read = 0;
-        while (true) {
-            int size = Integer.parseInt(chunkLine(data).trim(), 16);
-            if (size == 0) {
-                chunkLine(data);
-                return read;
-            }
-            for (int left = size; left > 0; ) {
-                int n = Math.min(left, buffer.length);
-                data.readFully(buffer, 0, n);
-                left -= n;
-                read += n;
-                if (pauseMs > 0 && read % buffer.length < n) {
-                    Thread.sleep(pauseMs);
-                }
-            }
-            chunkLine(data);
-        }
-    }
-
-    private static String chunkLine(DataInputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) != '\n') {
-            assertTrue(b >= 0, "closed in the middle of the reply");
-            if (b != '\r') {
-                line.append((char) b);
-            }
-        }
-        return line.toString();
     }
 
     @Test
