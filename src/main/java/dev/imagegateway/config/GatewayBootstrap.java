@@ -289,6 +289,10 @@ public class GatewayBootstrap implements CamelConfiguration {
                 intProperty(pc, "upstream.retries"), longProperty(pc, "upstream.retry-initial-delay-ms"),
                 longProperty(pc, "upstream.retry-max-delay-ms"), longProperty(pc, "upstream.retry-after-max-ms"),
                 longProperty(pc, "upstream.retry-min-attempt-ms"), metrics));
+        registry.bind("upstreamCircuitBreaker", dev.imagegateway.provider.UpstreamCircuitBreaker.create(
+                Float.parseFloat(pc.resolveProperty("circuit.failure-rate-threshold").orElse("50").trim()),
+                intProperty(pc, "circuit.sliding-window"), intProperty(pc, "circuit.minimum-calls"),
+                longProperty(pc, "circuit.open-seconds"), intProperty(pc, "circuit.half-open-calls")));
         registry.bind("circuitBreakerRejection", new CircuitBreakerRejection(longProperty(pc, "circuit.open-seconds"), metrics));
         boolean logPrompts = Boolean.parseBoolean(pc.resolveProperty("access-log.prompts").orElse("false"));
         registry.bind("grpcAccessLog", new AccessLog("grpc", logPrompts, metrics));

@@ -96,7 +96,7 @@ public class OpenAiResponseReader {
             if (UpstreamDeadline.expired(exchange)) {
                 throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream did not answer in time (the attempt's deadline passed)", null, e);
             }
-            throw e;
+            throw UpstreamDeadline.callerGoneOr(exchange, e);
         }
         if (in != null) {
             in.close();

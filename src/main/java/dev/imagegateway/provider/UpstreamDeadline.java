@@ -1,5 +1,6 @@
 package dev.imagegateway.provider;
 
+import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -35,6 +36,8 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
     /** Exchange property: the current {@link Attempt}. */
     public static final String ATTEMPT = "gatewayAttempt";
     private static final String TIMER = "gatewayAttemptTimer";
+    /** Exchange property: the deadline the caller gave (a gRPC client's), before the gateway's own call timeout. */
+    private static final String CALLER_DEADLINE = "gatewayCallerDeadline";
     private static final String EXCHANGE_ATTRIBUTE = Exchange.class.getName();
 
     private final long attemptTimeoutMs;
@@ -57,12 +60,16 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
         long now = System.currentTimeMillis();
         Long deadline = exchange.getProperty(UpstreamRetryPolicy.DEADLINE, Long.class);
         if (exchange.getProperty(UpstreamRetryPolicy.ATTEMPTS) == null) {
+            if (deadline != null) {
+                exchange.setProperty(CALLER_DEADLINE, deadline);
+            }
             deadline = deadline == null ? now + callTimeoutMs : Math.min(deadline, now + callTimeoutMs);
             exchange.setProperty(UpstreamRetryPolicy.DEADLINE, deadline);
         }
         long end = Math.min(now + attemptTimeoutMs, deadline == null ? Long.MAX_VALUE : deadline);
+        Long callers = exchange.getProperty(CALLER_DEADLINE, Long.class);
         // one object, shared with the copies the circuit breaker makes of the exchange
-        Attempt attempt = new Attempt();
+        Attempt attempt = new Attempt(callers != null && end >= callers);
         exchange.setProperty(ATTEMPT, attempt);
         exchange.setProperty(TIMER, timer.schedule(attempt::expire, Math.max(0, end - now), TimeUnit.MILLISECONDS));
     }
@@ -72,8 +79,18 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
         private final AtomicBoolean expired = new AtomicBoolean();
         private final AtomicBoolean abandoned = new AtomicBoolean();
         private final AtomicReference<Cancellable> request = new AtomicReference<>();
+        /** This attempt ends when the caller's own deadline does: at its end the caller has gone, not the upstream failed. */
+        private final boolean endsWithCaller;
+
+        Attempt(boolean endsWithCaller) {
+            this.endsWithCaller = endsWithCaller;
+        }
 
         void expire() {
+            if (endsWithCaller) {
+                abandon();
+                return;
+            }
             expired.set(true);
             cancelRequest();
         }
@@ -163,8 +180,26 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
                     attempt.started(cancellable);
                 }
             }
-            return chain.proceed(request, scope);
+            try {
+                return chain.proceed(request, scope);
+            } catch (IOException e) {
+                throw exchange instanceof Exchange ex ? callerGoneOr(ex, e) : e;
+            }
         });
+    }
+
+    /** A request cut because its caller left: an I/O failure that says nothing about the upstream. */
+    public static final class CallerGone extends java.io.InterruptedIOException {
+        CallerGone(IOException cause) {
+            super("The caller went away; the upstream request was cancelled");
+            initCause(cause);
+        }
+    }
+
+    /** {@code failure} as a {@link CallerGone} when the attempt of {@code exchange} was abandoned by its caller. */
+    public static IOException callerGoneOr(Exchange exchange, IOException failure) {
+        Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
+        return attempt != null && attempt.abandoned.get() && !(failure instanceof CallerGone) ? new CallerGone(failure) : failure;
     }
 
     @Override

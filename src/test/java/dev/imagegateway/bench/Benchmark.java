@@ -25,7 +25,7 @@ public final class Benchmark {
     }
 
     private record Row(Case c, LoadResult load, double okPerSecond, int upstreamMaxInFlight, long rssMiB, long heapMiB,
-                       double cpuMsPerRequest, long startMs, long imagesSaved) {
+                       double cpuMsPerRequest, long startMs, long imagesSaved, int peakThreads, String refusals) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -77,8 +77,8 @@ public final class Benchmark {
         System.out.printf(Locale.ROOT, "Machine: %d cores, %s, Java %s; gateway -Xmx%s; %d s measured after %d s warm-up%n%n",
                 Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"), xmx,
                 durationMs / 1000, warmupMs / 1000);
-        System.out.println("| protocol | L ms | c | ok req/s | ÷ c/L | p50 ms | p90 ms | p99 ms | max ms | errors | upstream max in-flight | peak RSS MiB | peak heap MiB | CPU ms/req | start ms |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| protocol | L ms | c | ok req/s | ÷ c/L | p50 ms | p90 ms | p99 ms | max ms | errors | upstream max in-flight | peak RSS MiB | peak heap MiB | CPU ms/req | start ms | peak threads | refused by (gateway_overload_refused_total) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(r -> System.out.println(format(r)));
     }
 
@@ -95,6 +95,8 @@ public final class Benchmark {
             try {
                 // the CPU and upstream counters cover the measured window only
                 long[] cpuAtStart = new long[1];
+                int[] peakThreads = {gateway.threads()};
+                long sampler = vertx.setPeriodic(1000, id -> peakThreads[0] = Math.max(peakThreads[0], gateway.threads()));
                 vertx.setTimer(Math.max(1, warmupMs), id -> {
                     upstream.takeMaxInFlight();
                     try {
@@ -104,12 +106,15 @@ public final class Benchmark {
                     }
                 });
                 LoadResult load = LoadDrivers.run(caller, c.concurrency(), warmupMs, durationMs);
+                vertx.cancelTimer(sampler);
                 long cpu = gateway.cpuMs() - cpuAtStart[0];
+                String refusals = gateway.overloadRefusals();
                 int maxInFlight = upstream.takeMaxInFlight();
                 double okPerSecond = load.okCount() * 1000.0 / durationMs;
                 int answered = load.okCount() + load.errors().values().stream().mapToInt(Integer::intValue).sum();
                 return new Row(c, load, okPerSecond, maxInFlight, gateway.peakRssMiB(), gateway.peakHeapMiB(),
-                        answered == 0 ? 0 : (double) cpu / answered, gateway.startToReadyMs, gateway.imagesSaved());
+                        answered == 0 ? 0 : (double) cpu / answered, gateway.startToReadyMs, gateway.imagesSaved(),
+                        peakThreads[0], refusals);
             } finally {
                 ((AutoCloseable) caller).close();
             }
@@ -144,10 +149,10 @@ public final class Benchmark {
         String ratio = c.latencyMs() == 0 ? "—" : String.format(Locale.ROOT, "%.1f %%",
                 100.0 * r.okPerSecond() / (c.concurrency() * 1000.0 / c.latencyMs()));
         String errors = r.load().errors().isEmpty() ? "0" : r.load().errors().toString();
-        return String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %s | %d | %d | %d | %d | %s | %d | %d | %d | %.1f | %d |",
+        return String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %s | %d | %d | %d | %d | %s | %d | %d | %d | %.1f | %d | %d | %s |",
                 c.protocol(), c.latencyMs(), c.concurrency(), r.okPerSecond(), ratio, r.load().percentile(50),
                 r.load().percentile(90), r.load().percentile(99), r.load().max(), errors, r.upstreamMaxInFlight(),
-                r.rssMiB(), r.heapMiB(), r.cpuMsPerRequest(), r.startMs());
+                r.rssMiB(), r.heapMiB(), r.cpuMsPerRequest(), r.startMs(), r.peakThreads(), r.refusals());
     }
 
     private static String cpuModel() {

@@ -99,6 +99,41 @@ final class GatewayProcess implements AutoCloseable {
         return ticks * 1000 / 100; // USER_HZ is 100 on Linux
     }
 
+    /** The gateway's threads now (-1 once it has gone). */
+    int threads() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return -1;
+    }
+
+    /** Why the gateway refused calls, from its metrics: {@code in-flight=12 memory=3}, or {@code -}. */
+    String overloadRefusals() {
+        try {
+            java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/observe/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "(?m)^gateway_overload_refused_total\\{[^}]*reason=\"([^\"]+)\"[^}]*} ([0-9.E]+)$").matcher(metrics.body());
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                long n = (long) Double.parseDouble(m.group(2));
+                if (n > 0) {
+                    out.append(out.length() == 0 ? "" : " ").append(m.group(1)).append('=').append(n);
+                }
+            }
+            return out.length() == 0 ? "-" : out.toString();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     /** Peak resident memory since start, in MiB. */
     long peakRssMiB() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {

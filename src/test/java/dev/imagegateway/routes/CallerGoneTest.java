@@ -30,6 +30,9 @@ class CallerGoneTest extends StubbedGatewayTestSupport {
     protected void upstreamSettings(Properties p) {
         p.setProperty("upstream.retries", "2");
         p.setProperty("upstream.retry-initial-delay-ms", "10");
+        // a breaker quick to open: callers leaving must not count as the upstream failing
+        p.setProperty("circuit.minimum-calls", "4");
+        p.setProperty("circuit.sliding-window", "4");
     }
 
     private double requests(String door, String status) throws Exception {
@@ -72,5 +75,20 @@ class CallerGoneTest extends StubbedGatewayTestSupport {
         assertEquals(0, requests("grpc", "OK"), "not a success");
         Thread.sleep(2500);
         assertTrue(listImages().isEmpty(), "the upstream call was cancelled before its image came");
+    }
+
+    @Test
+    void callersWhoLeaveDoNotOpenTheCircuit() throws Exception {
+        upstream().answer(aResponse().withStatus(200).withFixedDelay(2000).withHeader("Content-Type", "application/json")
+                .withBody(UpstreamStub.envelope(java.util.Base64.getEncoder().encodeToString(UpstreamStub.png(4, 4)))));
+        for (int i = 0; i < 5; i++) {
+            Doors.Outcome leaving = doors().grpc("leaving " + i, 300);
+            assertEquals(Status.Code.DEADLINE_EXCEEDED, leaving.grpcCode(), leaving.toString());
+        }
+        awaitRequests("grpc", "CANCELLED", 5);
+        upstream().reset();
+        upstream().answerImage(UpstreamStub.png(4, 4));
+        Doors.Outcome next = doors().grpc("staying", 10_000);
+        assertEquals(Status.Code.OK, next.grpcCode(), next.toString());
     }
 }

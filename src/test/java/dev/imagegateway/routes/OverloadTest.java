@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * One overload behaviour for every door: with the calls allowed in flight all taken, a new call waits its bounded
  * time, then REST answers 503 + Retry-After, the OpenAI door the same status in OpenAI's error shape, gRPC UNAVAILABLE
- * with a retry-after trailer; each is counted by reason in the metrics, and none reaches the upstream.
+ * with a retry-after trailer; each is counted by reason in the metrics, none reaches the upstream, and none counts as
+ * the upstream failing (a breaker that opened on them would turn a busy minute into half a minute of refusals).
  */
 class OverloadTest extends StubbedGatewayTestSupport {
 
@@ -32,6 +33,9 @@ class OverloadTest extends StubbedGatewayTestSupport {
         p.setProperty("upstream.retries", "0");
         p.setProperty("upstream.max-in-flight", "2");
         p.setProperty("upstream.max-wait-ms", "200");
+        // a breaker quick to open: the gateway's own refusals must not count as the upstream failing
+        p.setProperty("circuit.minimum-calls", "4");
+        p.setProperty("circuit.sliding-window", "4");
     }
 
     @Test
@@ -73,7 +77,7 @@ class OverloadTest extends StubbedGatewayTestSupport {
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/observe/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(metrics.contains("gateway_overload_refused_total{reason=\"in-flight\"} 3.0"), metrics);
-        // with the slots free again, the next call goes through
+        // with the slots free again, the next call goes through: three refusals did not open the circuit
         upstream().reset();
         upstream().answerImage(UpstreamStub.png(4, 4));
         assertEquals(Status.Code.OK, doors().grpc("after", 10_000).grpcCode());
