@@ -7,5 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -DskipTests package
 mvn -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+# the load generator holds every reply in flight (2,500 gRPC replies of 2 MB arrive in direct buffers): room for them
+exec java -Xmx2g -XX:MaxDirectMemorySize=8g ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   dev.imagegateway.bench.Benchmark "$@"

@@ -101,7 +101,9 @@ final class LoadDrivers {
 
                         @Override
                         public void onError(Throwable t) {
-                            done.accept(Status.fromThrowable(t).getCode().name());
+                            Status status = Status.fromThrowable(t);
+                            // the load generator's own failure (its replies in flight outgrew its memory), not the gateway's
+                            done.accept(status.getCause() instanceof OutOfMemoryError ? "LOAD-GENERATOR-OOM" : status.getCode().name());
                         }
 
                         @Override
