@@ -33,8 +33,27 @@ class GatewayStartupListener implements ExtendedStartupListener {
         if (router != null) {
             // Vert.x fails an oversized body with 413 before our route sees it; answer that failure in JSON too
             router.route().failureHandler(ctx -> {
+                Throwable failure = ctx.failure();
                 if (ctx.statusCode() == 413) {
                     jsonError(ctx, 413, "Request body is larger than the server accepts");
+                } else if (failure instanceof io.vertx.core.http.HttpClosedException) {
+                    // the client went away mid-request: no one to answer, nothing to report but a line at debug
+                    LOG.debug("HTTP request abandoned by its client: {}", failure.getMessage());
+                } else if (failure != null && unreadable(failure)) {
+                    // what Netty could not decode (broken chunk framing, a bad header): the client's mistake, told
+                    // in one line, never as Vert.x-web's "Unhandled exception in router" stack trace
+                    LOG.debug("HTTP request not readable: {}", dev.imagegateway.ops.LogText.token(failure.toString()));
+                    if (!ctx.response().ended() && !ctx.response().closed()) {
+                        ctx.response().putHeader("Connection", "close");
+                        jsonError(ctx, 400, "The request could not be read (broken framing or headers)");
+                    }
+                } else if (failure != null) {
+                    // ours: one line for the operator (the trace at debug), a plain 500 for the client
+                    LOG.warn("HTTP request failed in the server: {}", dev.imagegateway.ops.LogText.token(failure.toString()));
+                    LOG.debug("HTTP request failure", failure);
+                    if (!ctx.response().ended() && !ctx.response().closed()) {
+                        jsonError(ctx, 500, "Internal error");
+                    }
                 } else {
                     ctx.next();
                 }
@@ -75,6 +94,14 @@ class GatewayStartupListener implements ExtendedStartupListener {
             System.out.println();
             System.out.flush();
         }
+    }
+
+    /** A failure raised while Netty decoded the request (its top frame is in Netty's codec package). */
+    static boolean unreadable(Throwable failure) {
+        StackTraceElement[] trace = failure.getStackTrace();
+        return failure instanceof io.netty.handler.codec.DecoderException
+                || (trace.length > 0 && trace[0].getClassName().startsWith("io.netty.handler.codec."))
+                || (trace.length > 1 && trace[1].getClassName().startsWith("io.netty.handler.codec."));
     }
 
     /** In the error shape of the door the path belongs to: OpenAI's under /v1/, the gateway's elsewhere. */
