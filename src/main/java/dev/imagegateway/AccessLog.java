@@ -44,12 +44,18 @@ public class AccessLog implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        long start = System.nanoTime();
+        long[] start = {System.nanoTime()};
         String callerId = door.equals("grpc") ? dev.imagegateway.grpc.GrpcStatusInterceptor.REQUEST_ID.get()
                 : saneRequestId(exchange.getMessage().getHeader("X-Request-Id", String.class));
         String requestId = callerId != null ? callerId : exchange.getExchangeId();
         exchange.setProperty(REQUEST_ID, requestId);
         if (exchange.getMessage() instanceof org.apache.camel.component.platform.http.vertx.HttpMessage http) {
+            // when the server had the request: the time since is what it waited for a worker to run this route
+            Object arrived = http.removeHeader(dev.imagegateway.config.HttpServerGuards.ARRIVED_HEADER);
+            if (arrived != null) {
+                start[0] = Long.parseLong(arrived.toString());
+                exchange.setProperty(dev.imagegateway.provider.UpstreamAttemptGuard.ARRIVED, start[0]);
+            }
             // an HTTP client that closes its connection before its reply: the call is abandoned as a gRPC cancel is
             exchange.setProperty(dev.imagegateway.provider.UpstreamRetryPolicy.CANCELLED, new java.util.concurrent.atomic.AtomicBoolean());
             // the reply's bytes are the image's own (not copied): they, or the copy Netty writes from, stay in memory
@@ -79,7 +85,7 @@ public class AccessLog implements Processor {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                long nanos = System.nanoTime() - start;
+                long nanos = System.nanoTime() - start[0];
                 String status = status(done);
                 String key = value(done, ApiKeyFilter.KEY_NAME);
                 metrics.request(door, key, status, nanos);

@@ -284,7 +284,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         dev.imagegateway.provider.UpstreamDeadline deadlines = new dev.imagegateway.provider.UpstreamDeadline(
                 longProperty(pc, "upstream.attempt-timeout-ms"), longProperty(pc, "upstream.call-timeout-ms"));
         registry.bind("upstreamDeadline", deadlines);
-        registry.bind("upstreamAttemptGuard", new UpstreamAttemptGuard(deadlines, budget));
+        registry.bind("upstreamAttemptGuard", new UpstreamAttemptGuard(deadlines, budget,
+                longProperty(pc, "upstream.max-wait-ms"), metrics));
         registry.bind("upstreamRetryPolicy", new UpstreamRetryPolicy(
                 intProperty(pc, "upstream.retries"), longProperty(pc, "upstream.retry-initial-delay-ms"),
                 longProperty(pc, "upstream.retry-max-delay-ms"), longProperty(pc, "upstream.retry-after-max-ms"),

@@ -41,6 +41,11 @@ public final class HttpServerGuards {
     private final int keepAliveSeconds;
     private final int maxConnections;
     private final int bodySeconds;
+    /**
+     * Request header the server sets (over any the client sent) to when the request's headers were complete, in
+     * {@code System.nanoTime()}: the route, run later on a worker, knows how long the request waited for one.
+     */
+    public static final String ARRIVED_HEADER = "X-Gateway-Arrived-Nanos";
     private static final long WRITE_POLL_MS = 250;
     private static final long SENT_POLL_MS = 20;
 
@@ -203,6 +208,7 @@ public final class HttpServerGuards {
     }
 
     private void headersComplete(HttpServerRequest request) {
+        request.headers().set(ARRIVED_HEADER, Long.toString(System.nanoTime()));
         HttpConnection connection = request.connection();
         awaitingRequest.remove(connection);
         Long timer = headerTimers.remove(connection);

@@ -15,13 +15,23 @@ public class UpstreamAttemptGuard implements Processor {
 
     /** Exchange property: System.nanoTime() when this attempt began. */
     public static final String STARTED = "gatewayAttemptStarted";
+    /** Exchange property: System.nanoTime() when an HTTP door's server had the request (before it waited for a worker). */
+    public static final String ARRIVED = "gatewayArrived";
 
     private final UpstreamDeadline deadlines;
     private final ReplyBudget budget;
+    private final long maxWaitNanos;
+    private final dev.imagegateway.ops.GatewayMetrics metrics;
 
-    public UpstreamAttemptGuard(UpstreamDeadline deadlines, ReplyBudget budget) {
+    /**
+     * @param maxWaitMs the longest a call may wait for its turn (UPSTREAM_MAX_WAIT_MS): a request that waited longer
+     *                  for a worker is refused as the bulkhead refuses one, so every door has one overload behaviour
+     */
+    public UpstreamAttemptGuard(UpstreamDeadline deadlines, ReplyBudget budget, long maxWaitMs, dev.imagegateway.ops.GatewayMetrics metrics) {
         this.deadlines = deadlines;
         this.budget = budget;
+        this.maxWaitNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
+        this.metrics = metrics;
     }
 
     @Override
@@ -33,6 +43,11 @@ public class UpstreamAttemptGuard implements Processor {
         Long deadline = exchange.getProperty(UpstreamRetryPolicy.DEADLINE, Long.class);
         if (deadline != null && System.currentTimeMillis() >= deadline) {
             throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "The client's deadline passed before the upstream answered");
+        }
+        Long arrived = exchange.getProperty(ARRIVED, Long.class);
+        if (arrived != null && exchange.getProperty(UpstreamRetryPolicy.ATTEMPTS) == null && System.nanoTime() - arrived > maxWaitNanos) {
+            metrics.overloaded("in-flight");
+            throw new GatewayException(ErrorKind.OVERLOADED, "Gateway is overloaded: too many calls waiting for their turn", 1L, null);
         }
         budget.open(exchange);
         deadlines.arm(exchange);
