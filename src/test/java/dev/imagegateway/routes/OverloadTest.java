@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.Properties;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,13 +43,7 @@ class OverloadTest extends StubbedGatewayTestSupport {
     void everyDoorAnswersTheSameOverloadStatus() throws Exception {
         upstream().answer(aResponse().withStatus(200).withFixedDelay(4000).withHeader("Content-Type", "application/json")
                 .withBody(UpstreamStub.envelope(Base64.getEncoder().encodeToString(UpstreamStub.png(4, 4)))));
-        CompletableFuture<Doors.Outcome> first = CompletableFuture.supplyAsync(() -> rest("first"));
-        CompletableFuture<Doors.Outcome> second = CompletableFuture.supplyAsync(() -> rest("second"));
-        long deadline = System.currentTimeMillis() + 3000;
-        while (upstreamCalls() < 2 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(2, upstreamCalls(), "both slots taken");
+        List<CompletableFuture<Doors.Outcome>> held = holdRestCalls(2);
 
         Doors.Outcome rest = doors().rest("x");
         assertEquals(503, rest.httpStatus());
@@ -71,8 +66,9 @@ class OverloadTest extends StubbedGatewayTestSupport {
         assertTrue(grpc.message().contains("overloaded"), grpc.message());
 
         assertEquals(2, upstreamCalls(), "a refused call never reaches the upstream");
-        assertEquals(200, first.get().httpStatus());
-        assertEquals(200, second.get().httpStatus());
+        for (CompletableFuture<Doors.Outcome> call : held) {
+            assertEquals(200, call.get().httpStatus());
+        }
 
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/observe/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -81,13 +77,5 @@ class OverloadTest extends StubbedGatewayTestSupport {
         upstream().reset();
         upstream().answerImage(UpstreamStub.png(4, 4));
         assertEquals(Status.Code.OK, doors().grpc("after", 10_000).grpcCode());
-    }
-
-    private Doors.Outcome rest(String prompt) {
-        try {
-            return doors().rest(prompt);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

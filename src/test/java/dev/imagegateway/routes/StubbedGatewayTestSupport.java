@@ -40,6 +40,30 @@ public abstract class StubbedGatewayTestSupport extends GatewayTestSupport {
         return upstream().server().findAll(postRequestedFor(urlEqualTo(UpstreamStub.PATH))).size();
     }
 
+    /**
+     * Starts {@code n} REST calls that the (slow) upstream holds, and returns once all have reached it: what fills
+     * the gateway's slots before a test of what happens to the next call.
+     */
+    protected final java.util.List<java.util.concurrent.CompletableFuture<Doors.Outcome>> holdRestCalls(int n) throws Exception {
+        java.util.List<java.util.concurrent.CompletableFuture<Doors.Outcome>> held = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String prompt = "held " + i;
+            held.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return doors().rest(prompt);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        long deadline = System.currentTimeMillis() + 3000;
+        while (upstreamCalls() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(n, upstreamCalls(), "the held calls reached the upstream");
+        return held;
+    }
+
     @BeforeEach
     void resetUpstream() throws Exception {
         upstream().reset();

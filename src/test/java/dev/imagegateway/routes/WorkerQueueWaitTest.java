@@ -2,6 +2,7 @@ package dev.imagegateway.routes;
 
 import java.util.Base64;
 import java.util.Properties;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
@@ -28,13 +29,7 @@ class WorkerQueueWaitTest extends StubbedGatewayTestSupport {
     void aCallThatWaitedTooLongForAWorkerIsRefusedNotQueuedForEver() throws Exception {
         upstream().answer(aResponse().withStatus(200).withFixedDelay(3000).withHeader("Content-Type", "application/json")
                 .withBody(UpstreamStub.envelope(Base64.getEncoder().encodeToString(UpstreamStub.png(4, 4)))));
-        CompletableFuture<Doors.Outcome> first = CompletableFuture.supplyAsync(() -> rest("first"));
-        CompletableFuture<Doors.Outcome> second = CompletableFuture.supplyAsync(() -> rest("second"));
-        long deadline = System.currentTimeMillis() + 3000;
-        while (upstreamCalls() < 2 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(2, upstreamCalls(), "both workers are waiting for the upstream");
+        List<CompletableFuture<Doors.Outcome>> held = holdRestCalls(2);
 
         long start = System.currentTimeMillis();
         Doors.Outcome third = doors().rest("third");
@@ -43,16 +38,9 @@ class WorkerQueueWaitTest extends StubbedGatewayTestSupport {
         assertTrue(third.message().contains("overloaded"), third.message());
         // it waited for a worker (the first two held both), then was refused rather than sent
         assertTrue(System.currentTimeMillis() - start >= 1500, "it waited for a worker first");
-        assertEquals(200, first.get().httpStatus());
-        assertEquals(200, second.get().httpStatus());
-        assertEquals(2, upstreamCalls(), "the refused call never reached the upstream");
-    }
-
-    private Doors.Outcome rest(String prompt) {
-        try {
-            return doors().rest(prompt);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        for (CompletableFuture<Doors.Outcome> call : held) {
+            assertEquals(200, call.get().httpStatus());
         }
+        assertEquals(2, upstreamCalls(), "the refused call never reached the upstream");
     }
 }
