@@ -46,25 +46,7 @@ public class GrpcDrain implements ServerInterceptor {
             finished.run();
             throw e;
         }
-        return new io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
-            @Override
-            public void onComplete() {
-                try {
-                    super.onComplete();
-                } finally {
-                    finished.run();
-                }
-            }
-
-            @Override
-            public void onCancel() {
-                try {
-                    super.onCancel();
-                } finally {
-                    finished.run();
-                }
-            }
-        };
+        return CallEnd.then(listener, finished);
     }
 
     public int inFlight() {

@@ -82,24 +82,6 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
         Context context = Context.current().withValues(METADATA_API_KEY, headers.get(X_API_KEY), SERVED_MODEL, servedModel,
                 CLIENT_ADDRESS, address, CALL_DONE, done).withValue(REQUEST_ID, requestId);
         ServerCall.Listener<Q> listener = Contexts.interceptCall(context, mapped, headers, next);
-        return new io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
-            @Override
-            public void onComplete() {
-                try {
-                    super.onComplete();
-                } finally {
-                    done.complete(null);
-                }
-            }
-
-            @Override
-            public void onCancel() {
-                try {
-                    super.onCancel();
-                } finally {
-                    done.complete(null);
-                }
-            }
-        };
+        return CallEnd.then(listener, () -> done.complete(null));
     }
 }
