@@ -7,8 +7,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
@@ -36,11 +34,7 @@ class CallerGoneTest extends StubbedGatewayTestSupport {
     }
 
     private double requests(String door, String status) throws Exception {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/observe/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^gateway_requests_total\\{door=\"" + door + "\",key=\"env-1\",status=\"" + status + "\"} ([0-9.E]+)$")
-                .matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return metricValue(metricsText(), "gateway_requests_total{door=\"" + door + "\",key=\"env-1\",status=\"" + status + "\"}");
     }
 
     private double awaitRequests(String door, String status, double atLeast) throws Exception {

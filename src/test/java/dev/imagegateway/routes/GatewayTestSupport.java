@@ -50,6 +50,20 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
                 c -> new int[] {AvailablePortFinder.getNextAvailable(), AvailablePortFinder.getNextAvailable()});
     }
 
+    /** The gateway's Prometheus scrape, as /observe/metrics serves it. */
+    protected final String metricsText() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + httpPort() + "/observe/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The value of one series (name and labels exactly as scraped) in {@code metrics}; 0 when it is absent. */
+    protected static double metricValue(String metrics, String series) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series) + " ([0-9.E]+)$")
+                .matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     protected final Path imagesDir = imagesFolder();
     protected final Path inboxDir = createTempDir();
 

@@ -69,10 +69,6 @@ class ModelsTest extends StubbedGatewayTestSupport {
         return JSON.readTree(send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/api/info"))).body());
     }
 
-    private String metrics() throws Exception {
-        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/observe/metrics"))).body();
-    }
-
     private void answerUsage() {
         upstream().answerJson(200, "{\"created\":1,\"data\":[{\"b64_json\":\""
                 + java.util.Base64.getEncoder().encodeToString(UpstreamStub.png(8, 8)) + "\"}],\"size\":\"1024x1024\","
@@ -94,7 +90,7 @@ class ModelsTest extends StubbedGatewayTestSupport {
         assertTrue(warnings.contains("house-new shuts down on " + TODAY.plusDays(3) + " (in 3 days); the catalog does not say so yet"), warnings);
         assertTrue(warnings.contains("house-old shuts down on " + TODAY.plusDays(10) + " (in 10 days); then house-new serves its requests"), warnings);
         assertTrue(info.has("models_checked_at"));
-        String metrics = metrics();
+        String metrics = metricsText();
         assertTrue(metrics.contains("gateway_model_upstream_listed{model=\"house-gone\"} 0.0"), metrics);
         assertTrue(metrics.contains("gateway_model_upstream_listed{model=\"house-new\"} 1.0"), metrics);
         assertTrue(metrics.contains("gateway_model_shutdown_days{model=\"house-old\"} 10.0"), metrics);
@@ -143,23 +139,18 @@ class ModelsTest extends StubbedGatewayTestSupport {
         throw new AssertionError("the catalog was not restored");
     }
 
-    private static double value(String metrics, String series) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series) + " ([0-9.E]+)$").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
     @Test
     void tokensAndImagesAreCountedByTheModelThatServed() throws Exception {
         answerUsage();
         String tokens = "gateway_tokens_total{kind=\"output\",model=\"house-new\"}";
         String images = "gateway_images_generated_total{model=\"house-new\",provider=\"openai\"}";
-        String before = metrics();
+        String before = metricsText();
         // a shut-down name: counted under the model that served it
         HttpResponse<String> response = generate("{\"prompt\":\"x\",\"model\":\"house-alias\",\"size\":\"1792x1024\"}");
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("house-new", response.headers().firstValue("x-gateway-model").orElseThrow());
-        String after = metrics();
-        assertEquals(1056, value(after, tokens) - value(before, tokens), after);
-        assertEquals(1, value(after, images) - value(before, images), after);
+        String after = metricsText();
+        assertEquals(1056, metricValue(after, tokens) - metricValue(before, tokens), after);
+        assertEquals(1, metricValue(after, images) - metricValue(before, images), after);
     }
 }

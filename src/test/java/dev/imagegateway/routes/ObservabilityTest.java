@@ -7,8 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
@@ -30,11 +28,6 @@ class ObservabilityTest extends StubbedGatewayTestSupport {
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private double metric(String text, String line) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(line) + " ([0-9.E]+)$").matcher(text);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test
@@ -76,15 +69,15 @@ class ObservabilityTest extends StubbedGatewayTestSupport {
         HttpResponse<String> scrape = get("/observe/metrics");
         assertEquals(200, scrape.statusCode());
         String after = scrape.body();
-        assertEquals(1, metric(after, "gateway_requests_total{door=\"rest\",key=\"env-1\",status=\"200\"}")
-                - metric(before, "gateway_requests_total{door=\"rest\",key=\"env-1\",status=\"200\"}"));
-        assertEquals(1, metric(after, "gateway_requests_total{door=\"grpc\",key=\"env-1\",status=\"OK\"}")
-                - metric(before, "gateway_requests_total{door=\"grpc\",key=\"env-1\",status=\"OK\"}"));
-        assertEquals(1, metric(after, "gateway_requests_total{door=\"rest\",key=\"env-1\",status=\"502\"}")
-                - metric(before, "gateway_requests_total{door=\"rest\",key=\"env-1\",status=\"502\"}"));
-        assertTrue(metric(after, "gateway_images_saved_total") - metric(before, "gateway_images_saved_total") >= 2);
-        assertTrue(metric(after, "gateway_images_saved_bytes_total") > metric(before, "gateway_images_saved_bytes_total"));
-        assertEquals(1, metric(after, "gateway_upstream_retries_total") - metric(before, "gateway_upstream_retries_total"));
+        assertEquals(1, metricValue(after, "gateway_requests_total{door=\"rest\",key=\"env-1\",status=\"200\"}")
+                - metricValue(before, "gateway_requests_total{door=\"rest\",key=\"env-1\",status=\"200\"}"));
+        assertEquals(1, metricValue(after, "gateway_requests_total{door=\"grpc\",key=\"env-1\",status=\"OK\"}")
+                - metricValue(before, "gateway_requests_total{door=\"grpc\",key=\"env-1\",status=\"OK\"}"));
+        assertEquals(1, metricValue(after, "gateway_requests_total{door=\"rest\",key=\"env-1\",status=\"502\"}")
+                - metricValue(before, "gateway_requests_total{door=\"rest\",key=\"env-1\",status=\"502\"}"));
+        assertTrue(metricValue(after, "gateway_images_saved_total") - metricValue(before, "gateway_images_saved_total") >= 2);
+        assertTrue(metricValue(after, "gateway_images_saved_bytes_total") > metricValue(before, "gateway_images_saved_bytes_total"));
+        assertEquals(1, metricValue(after, "gateway_upstream_retries_total") - metricValue(before, "gateway_upstream_retries_total"));
         assertTrue(after.contains("gateway_request_duration_seconds_bucket{door=\"rest\""), "latency histogram");
         assertTrue(after.contains("gateway_upstream_duration_seconds_bucket{status=\"200\""), "upstream histogram");
         assertTrue(after.contains("gateway_upstream_circuit_open 0.0"));

@@ -70,8 +70,7 @@ class OverloadTest extends StubbedGatewayTestSupport {
             assertEquals(200, call.get().httpStatus());
         }
 
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/observe/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = metricsText();
         assertTrue(metrics.contains("gateway_overload_refused_total{reason=\"in-flight\"} 3.0"), metrics);
         // with the slots free again, the next call goes through: three refusals did not open the circuit
         upstream().reset();
