@@ -187,8 +187,7 @@ public final class HttpServerGuards {
         Runnable check = new Runnable() {
             @Override
             public void run() {
-                io.netty.channel.ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
-                if (!channel.isActive() || pending == null || pending.totalPendingWriteBytes() == 0) {
+                if (!channel.isActive() || !hasPendingBytes(channel)) {
                     done.run();
                 } else {
                     channel.eventLoop().schedule(this, SENT_POLL_MS, TimeUnit.MILLISECONDS);
@@ -200,11 +199,12 @@ public final class HttpServerGuards {
 
     /** True while bytes of a reply wait in the connection's outbound buffer (the response has ended, not yet gone). */
     private static boolean stillWriting(HttpConnection connection) {
-        if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
-            io.netty.channel.ChannelOutboundBuffer pending = base.channel().unsafe().outboundBuffer();
-            return pending != null && pending.totalPendingWriteBytes() > 0;
-        }
-        return false;
+        return connection instanceof io.vertx.core.net.impl.ConnectionBase base && hasPendingBytes(base.channel());
+    }
+
+    private static boolean hasPendingBytes(io.netty.channel.Channel channel) {
+        io.netty.channel.ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
+        return pending != null && pending.totalPendingWriteBytes() > 0;
     }
 
     private void headersComplete(HttpServerRequest request) {
