@@ -90,9 +90,14 @@ public class AccessLog implements Processor {
                 String key = value(done, ApiKeyFilter.KEY_NAME);
                 metrics.request(door, key, status, nanos);
                 // every value from outside is escaped: one request, one line, whatever a prompt or a name holds
-                LOG.info("request_id={} door={} key={} size={} status={} latency_ms={} filename={}{}",
+                dev.imagegateway.pipeline.ServedModel served = done.getProperty(dev.imagegateway.pipeline.ServedModel.PROPERTY,
+                        dev.imagegateway.pipeline.ServedModel.class);
+                boolean answered = served != null && served.deployment() != null;
+                LOG.info("request_id={} door={} key={} size={} status={} latency_ms={} model={} provider={} deployment={} filename={}{}",
                         LogText.token(requestId), door, LogText.token(key), LogText.token(value(done, SIZE)), status,
-                        nanos / 1_000_000, LogText.token(value(done, FILENAME)),
+                        nanos / 1_000_000, served == null ? "-" : LogText.token(served.name()),
+                        answered ? LogText.token(served.provider()) : "-", answered ? LogText.token(served.deployment()) : "-",
+                        LogText.token(value(done, FILENAME)),
                         logPrompts ? " prompt=" + LogText.quoted(value(done, PROMPT)) : "");
             }
         });

@@ -35,9 +35,6 @@ import dev.imagegateway.models.ModelWatch;
 import dev.imagegateway.models.ModelsResponder;
 import dev.imagegateway.pipeline.RequestValidator;
 import dev.imagegateway.provider.CircuitBreakerRejection;
-import dev.imagegateway.provider.LocalImageProvider;
-import dev.imagegateway.provider.OpenAiRequestBuilder;
-import dev.imagegateway.provider.OpenAiResponseReader;
 import dev.imagegateway.provider.UpstreamAttemptGuard;
 import dev.imagegateway.provider.UpstreamRetryPolicy;
 import dev.imagegateway.rest.RestErrorResponder;
@@ -104,8 +101,8 @@ public class GatewayBootstrap implements CamelConfiguration {
             createDirectory(Path.of(settings.inboxDir()));
         }
         GatewayMetrics metrics = bindObservability(context, settings);
-        bindModels(context.getRegistry(), settings, pc, metrics);
-        bindBeans(context.getRegistry(), settings, pc, metrics);
+        bindModels(context.getRegistry(), settings, pc, metrics, providerNames(context));
+        bindBeans(context, settings, pc, metrics);
         bindInbox(context, settings, pc, metrics);
         drainGrpcOnStop(context, pc);
         try {
@@ -142,8 +139,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("imageSaves", new dev.imagegateway.pipeline.ImageSaves(settings.imagesDir(),
                 longProperty(context.getPropertiesComponent(), "images.save-timeout-ms"), metrics, imagesFolder));
         registry.bind("upstreamCircuitHealthCheck", new UpstreamCircuitHealthCheck());
-        metrics.gauge("gateway.upstream.circuit.open", "1 while the upstream circuit breaker is open",
-                () -> "OPEN".equals(UpstreamCircuitHealthCheck.state(context)) ? 1 : 0);
+        metrics.gauge("gateway.upstream.circuit.open", "Deployments whose circuit breaker is open now",
+                () -> UpstreamCircuitHealthCheck.openCircuits(context));
         if (settings.inboxEnabled()) {
             Path inbox = Path.of(settings.inboxDir());
             metrics.gauge("gateway.inbox.files.waiting", "Prompt files in the inbox not finished yet", () -> countFiles(inbox));
@@ -249,7 +246,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         }
     }
 
-    private static void bindBeans(Registry registry, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics) {
+    private static void bindBeans(CamelContext context, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics) {
+        Registry registry = context.getRegistry();
         registry.bind("gatewaySettings", settings);
         String keysFile = pc.resolveProperty("api.keys-file").map(String::trim).orElse("");
         KeyRing keys = new KeyRing(ApiKeys.parse(settings.apiKeys(), settings.apiKeyGenerated() ? "generated" : "env"),
@@ -263,12 +261,9 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("presentedKeyReader", new PresentedKeyReader());
         // the pipeline
         registry.bind("requestValidator", new RequestValidator(registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),
-                booleanProperty(pc, "models.passthrough", true), GatewaySettings.OPENAI,
-                GatewaySettings.LOCAL.equals(settings.provider()), java.time.Clock.systemUTC()));
+                booleanProperty(pc, "models.passthrough", true), GatewaySettings.OPENAI, java.time.Clock.systemUTC()));
         registry.bind("usageMetrics", new dev.imagegateway.ops.UsageMetrics(metrics));
         registry.bind("imageFilenameBean", new ImageFilenameBean(settings.imagesDir()));
-        registry.bind("localImageProvider", new LocalImageProvider());
-        registry.bind("openAiRequestBuilder", new OpenAiRequestBuilder(settings.openAiApiKey()));
         dev.imagegateway.provider.ReplyBudget budget = new dev.imagegateway.provider.ReplyBudget(
                 longProperty(pc, "memory.reply-budget-bytes") > 0 ? longProperty(pc, "memory.reply-budget-bytes")
                         : Runtime.getRuntime().maxMemory() / 100 * intProperty(pc, "memory.reply-budget-percent"),
@@ -279,7 +274,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         metrics.gauge("gateway.reply.budget.used.bytes", "Bytes of upstream replies held now", budget::usedBytes);
         metrics.gauge("gateway.reply.budget.bytes", "The memory budget for upstream replies held at once", budget::totalBytes);
         metrics.gauge("gateway.reply.budget.refused", "Replies refused because the memory budget stayed spent", budget::refused);
-        registry.bind("openAiResponseReader", new OpenAiResponseReader(settings.openAiApiKey(), metrics,
+        registry.bind("upstreamReplyReader", new dev.imagegateway.provider.UpstreamReplyReader(metrics,
                 longProperty(pc, "upstream.max-reply-bytes"), budget));
         dev.imagegateway.provider.UpstreamDeadline deadlines = new dev.imagegateway.provider.UpstreamDeadline(
                 longProperty(pc, "upstream.attempt-timeout-ms"), longProperty(pc, "upstream.call-timeout-ms"));
@@ -290,10 +285,18 @@ public class GatewayBootstrap implements CamelConfiguration {
                 intProperty(pc, "upstream.retries"), longProperty(pc, "upstream.retry-initial-delay-ms"),
                 longProperty(pc, "upstream.retry-max-delay-ms"), longProperty(pc, "upstream.retry-after-max-ms"),
                 longProperty(pc, "upstream.retry-min-attempt-ms"), metrics));
-        registry.bind("upstreamCircuitBreaker", dev.imagegateway.provider.UpstreamCircuitBreaker.create(
-                Float.parseFloat(pc.resolveProperty("circuit.failure-rate-threshold").orElse("50").trim()),
-                intProperty(pc, "circuit.sliding-window"), intProperty(pc, "circuit.minimum-calls"),
-                longProperty(pc, "circuit.open-seconds"), intProperty(pc, "circuit.half-open-calls")));
+        // the deployments (each its own route, breaker and bulkhead) and the plan of which serve a request
+        dev.imagegateway.provider.Deployments deployments = new dev.imagegateway.provider.Deployments(context,
+                new dev.imagegateway.provider.Deployments.CircuitSettings(
+                        Float.parseFloat(pc.resolveProperty("circuit.failure-rate-threshold").orElse("50").trim()),
+                        intProperty(pc, "circuit.sliding-window"), intProperty(pc, "circuit.minimum-calls"),
+                        longProperty(pc, "circuit.open-seconds"), intProperty(pc, "circuit.half-open-calls")),
+                intProperty(pc, "upstream.max-in-flight"), metrics);
+        registry.bind("deployments", deployments);
+        String mode = pc.resolveProperty("image.provider").map(String::trim).orElse("");
+        registry.bind("deploymentPlanner", new dev.imagegateway.provider.DeploymentPlanner(deployments,
+                registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class), deadlines, metrics,
+                mode.isEmpty() ? "auto" : settings.provider()));
         registry.bind("circuitBreakerRejection", new CircuitBreakerRejection(longProperty(pc, "circuit.open-seconds"), metrics));
         boolean logPrompts = Boolean.parseBoolean(pc.resolveProperty("access-log.prompts").orElse("false"));
         registry.bind("grpcAccessLog", new AccessLog("grpc", logPrompts, metrics));
@@ -369,10 +372,10 @@ public class GatewayBootstrap implements CamelConfiguration {
      * the catalog with the upstream's own model list. A catalog that cannot be read, or an IMAGE_MODEL it cannot serve,
      * stops the start with the reason.
      */
-    private static void bindModels(Registry registry, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics) {
+    private static void bindModels(Registry registry, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics,
+                                   java.util.Set<String> providers) {
         String file = pc.resolveProperty("models.file").map(String::trim).orElse("");
-        ModelCatalogSource catalogs = new ModelCatalogSource(file.isEmpty() ? null : Path.of(file),
-                java.util.Set.of(GatewaySettings.OPENAI, GatewaySettings.LOCAL), settings.model());
+        ModelCatalogSource catalogs = new ModelCatalogSource(file.isEmpty() ? null : Path.of(file), providers, settings.model());
         registry.bind("modelCatalog", catalogs);
         ModelCatalog catalog = catalogs.catalog();
         java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
@@ -408,6 +411,28 @@ public class GatewayBootstrap implements CamelConfiguration {
                 Long.toString(Math.max(1, longProperty(pc, "models.watch-interval-hours")) * 3_600_000L));
         registry.bind("modelWatch", new ModelWatch(catalogs, settings.openAiApiKey(), GatewaySettings.OPENAI,
                 intProperty(pc, "models.watch-warn-days"), metrics, java.time.Clock.systemUTC()));
+    }
+
+    /**
+     * The providers this gateway has: one route file each, {@code routes/providers/<name>.yaml} (beside it, its package
+     * under dev.imagegateway.provider). The catalog may name these and no others.
+     */
+    static java.util.Set<String> providerNames(CamelContext context) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try {
+            var resolver = org.apache.camel.support.PluginHelper.getPackageScanResourceResolver(context);
+            for (org.apache.camel.spi.Resource resource : resolver.findResources("classpath:routes/providers/*.yaml")) {
+                String name = resource.getLocation();
+                name = name.substring(name.lastIndexOf('/') + 1);
+                names.add(name.substring(0, name.length() - ".yaml".length()));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot list the provider route files (routes/providers/)", e);
+        }
+        if (names.isEmpty()) {
+            throw new IllegalStateException("No provider route file found under routes/providers/");
+        }
+        return names;
     }
 
     private static boolean booleanProperty(PropertiesComponent pc, String key, boolean fallback) {

@@ -48,7 +48,6 @@ public class ImageMetadata {
     public void record(@ExchangeProperty(IMAGE) GeneratedImage image, @ExchangeProperty(REQUEST) GenerationRequest request,
                        @ExchangeProperty(ApiKeyFilter.KEY_NAME) String keyName,
                        @ExchangeProperty(ServedModel.PROPERTY) ServedModel model,
-                       @ExchangeProperty(RequestValidator.PROVIDER) String provider,
                        @ExchangeProperty(DETAILS) ObjectNode details,
                        @ExchangeProperty(dev.imagegateway.AccessLog.REQUEST_ID) String requestId) {
         if (!enabled || request == null) {
@@ -65,8 +64,10 @@ public class ImageMetadata {
         if (model != null && !model.requested().equals(request.model())) {
             json.put("requested_model", model.requested());
         }
-        if (provider != null) {
-            json.put("provider", provider);
+        if (model != null && model.deployment() != null) {
+            // who served it: the provider and its deployment (the catalog's name, never an endpoint or a key)
+            json.put("provider", model.provider());
+            json.put("deployment", model.deployment());
         }
         json.put("size", request.size());
         if (request.quality() != null) {

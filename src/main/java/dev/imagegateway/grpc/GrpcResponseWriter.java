@@ -9,7 +9,7 @@ import org.apache.camel.Processor;
 
 /**
  * gRPC door, outbound: the pipeline's image becomes the seed's {@code ImageResponse}, its base64 text not copied, with
- * the model that served it (field {@code model} and the {@code x-gateway-model} response metadata).
+ * the model that served it (field {@code model}) and the x-gateway-model, -provider and -deployment response metadata.
  */
 public class GrpcResponseWriter implements Processor {
 
@@ -23,7 +23,7 @@ public class GrpcResponseWriter implements Processor {
                 .setFilename(image.filename());
         if (model != null) {
             response.setModel(model.name());
-            GrpcStatusInterceptor.servedModel(model.name());
+            GrpcStatusInterceptor.servedModel(model);
         }
         exchange.getMessage().setBody(response.build());
     }

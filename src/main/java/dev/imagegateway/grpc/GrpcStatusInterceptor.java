@@ -1,5 +1,7 @@
 package dev.imagegateway.grpc;
 
+import dev.imagegateway.pipeline.ServedModel;
+
 import dev.imagegateway.error.ErrorMapper;
 import dev.imagegateway.error.GatewayException;
 import io.grpc.Context;
@@ -30,12 +32,14 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
     /** The caller's IP address, for the failed-key throttle. */
     public static final Context.Key<String> CLIENT_ADDRESS = Context.key("gateway-client-address");
     public static final Metadata.Key<String> X_GATEWAY_MODEL = Metadata.Key.of("x-gateway-model", Metadata.ASCII_STRING_MARSHALLER);
-    /** Per call: the model that served it, set by the route (on the call's thread), sent with the response headers. */
-    private static final Context.Key<java.util.concurrent.atomic.AtomicReference<String>> SERVED_MODEL = Context.key("gateway-served-model");
+    public static final Metadata.Key<String> X_GATEWAY_PROVIDER = Metadata.Key.of(ServedModel.PROVIDER_HEADER, Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> X_GATEWAY_DEPLOYMENT = Metadata.Key.of(ServedModel.DEPLOYMENT_HEADER, Metadata.ASCII_STRING_MARSHALLER);
+    /** Per call: who served it, set by the route (on the call's thread), sent with the response headers. */
+    private static final Context.Key<java.util.concurrent.atomic.AtomicReference<ServedModel>> SERVED_MODEL = Context.key("gateway-served-model");
 
-    /** Records, for the call on this thread, the model that served it. */
-    public static void servedModel(String model) {
-        java.util.concurrent.atomic.AtomicReference<String> holder = SERVED_MODEL.get();
+    /** Records, for the call on this thread, the model, provider and deployment that served it. */
+    public static void servedModel(ServedModel model) {
+        java.util.concurrent.atomic.AtomicReference<ServedModel> holder = SERVED_MODEL.get();
         if (holder != null) {
             holder.set(model);
         }
@@ -43,16 +47,20 @@ public class GrpcStatusInterceptor implements ServerInterceptor {
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        java.util.concurrent.atomic.AtomicReference<String> servedModel = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<ServedModel> servedModel = new java.util.concurrent.atomic.AtomicReference<>();
         String callerId = dev.imagegateway.AccessLog.saneRequestId(headers.get(X_REQUEST_ID));
         String requestId = callerId != null ? callerId : java.util.UUID.randomUUID().toString();
         ServerCall<Q, R> mapped = new SimpleForwardingServerCall<>(call) {
             @Override
             public void sendHeaders(Metadata responseHeaders) {
                 responseHeaders.put(X_REQUEST_ID, requestId);
-                String model = servedModel.get();
+                ServedModel model = servedModel.get();
                 if (model != null) {
-                    responseHeaders.put(X_GATEWAY_MODEL, model);
+                    responseHeaders.put(X_GATEWAY_MODEL, model.name());
+                    if (model.deployment() != null) {
+                        responseHeaders.put(X_GATEWAY_PROVIDER, model.provider());
+                        responseHeaders.put(X_GATEWAY_DEPLOYMENT, model.deployment());
+                    }
                 }
                 super.sendHeaders(responseHeaders);
             }

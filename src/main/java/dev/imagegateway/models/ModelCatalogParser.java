@@ -39,7 +39,13 @@ public final class ModelCatalogParser {
     private static final Set<String> ENTRY_KEYS = Set.of("like", "provider", "upstream_model", "description", "released",
             "sources", "deprecated", "replacement", "retired", "shut_down", "quality_map", "sizes", "default_size",
             "max_prompt_length", "max_n", "quality", "style", "background", "moderation", "output_format",
-            "output_compression", "stream", "edits", "response_format", "default_response_format", "prices");
+            "output_compression", "stream", "edits", "response_format", "default_response_format", "prices",
+            "deployments", "fallbacks");
+    private static final Set<String> DEPLOYMENT_KEYS = Set.of("name", "provider", "upstream_model", "base_url", "api_key",
+            "api_version", "weight", "max_in_flight");
+    /** A credential is named, never written into the catalog: an environment variable, or a file (a mounted secret). */
+    private static final Pattern KEY_REFERENCE = Pattern.compile("env:[A-Za-z_][A-Za-z0-9_]{0,127}|file:/\\S{1,1024}");
+    private static final Pattern BASE_URL = Pattern.compile("https?://[^\\s?#]{1,2000}");
     private static final Set<String> LIFECYCLE_KEYS = Set.of("deprecated", "replacement", "retired", "shut_down");
     private static final Set<String> RULE_KEYS = Set.of("auto", "multiple_of", "min_edge", "max_edge", "max_aspect_ratio",
             "min_pixels", "max_pixels", "presets");
@@ -98,6 +104,7 @@ public final class ModelCatalogParser {
             throw error(modelsNode, "'models' lists no model");
         }
         checkReplacements(entries);
+        checkDeployments(entries);
         return new ModelCatalog(entries, defaultModel(top, entries), source);
     }
 
@@ -147,10 +154,9 @@ public final class ModelCatalogParser {
 
     private ModelEntry entry(String name, Node node, Map<String, Node> f, Set<String> providers) {
         String where = "model '" + name + "'";
-        String provider = requiredText(f, "provider", node, where);
-        if (!providers.contains(provider)) {
-            throw error(f.get("provider"), where + ": unknown provider '" + printable(provider) + "'; this gateway has "
-                    + String.join(", ", new java.util.TreeSet<>(providers)));
+        String provider = f.containsKey("deployments") && !f.containsKey("provider") ? null : requiredText(f, "provider", node, where);
+        if (provider != null) {
+            checkProvider(f.get("provider"), provider, where, providers);
         }
         String upstream = name;
         if (f.containsKey("upstream_model")) {
@@ -208,6 +214,22 @@ public final class ModelCatalogParser {
                 sources.add(text(s, "sources"));
             }
         }
+        List<Deployment> deployments = f.containsKey("deployments")
+                ? deployments(f.get("deployments"), where, upstream, providers)
+                : List.of(new Deployment(provider, provider, upstream, null, null, null, 1, null, line(node)));
+        if (provider == null) {
+            provider = deployments.get(0).provider();
+        }
+        List<String> fallbacks = new ArrayList<>();
+        if (f.containsKey("fallbacks")) {
+            for (Node item : sequence(f.get("fallbacks"), where + ": fallbacks").getValue()) {
+                String fallback = name(item, "fallbacks");
+                if (fallback.equals(name) || fallbacks.contains(fallback)) {
+                    throw error(item, where + ": fallbacks lists '" + fallback + "' twice or names the model itself");
+                }
+                fallbacks.add(fallback);
+            }
+        }
         return new ModelEntry(name, provider, upstream,
                 f.containsKey("description") ? text(f.get("description"), "description") : null,
                 f.containsKey("released") ? date(f.get("released"), "released") : null,
@@ -221,7 +243,96 @@ public final class ModelCatalogParser {
                 f.containsKey("response_format") && bool(f.get("response_format"), "response_format"),
                 doorFormat, qualityMap,
                 f.containsKey("prices") ? prices(f.get("prices"), where) : ModelPrices.NONE,
-                sources, line(node));
+                sources, List.copyOf(deployments), List.copyOf(fallbacks), line(node));
+    }
+
+    private void checkProvider(Node node, String provider, String where, Set<String> providers) {
+        if (!providers.contains(provider)) {
+            throw error(node, where + ": unknown provider '" + printable(provider) + "'; this gateway has "
+                    + String.join(", ", new java.util.TreeSet<>(providers)));
+        }
+    }
+
+    /** {@code deployments:} a list of where the model is served; see {@link Deployment}. */
+    private List<Deployment> deployments(Node node, String where, String modelUpstream, Set<String> providers) {
+        List<Deployment> list = new ArrayList<>();
+        for (Node item : sequence(node, where + ": deployments").getValue()) {
+            Map<String, Node> d = mapping(item, where + ": a deployment", DEPLOYMENT_KEYS);
+            String provider = requiredText(d, "provider", item, where + ": a deployment");
+            checkProvider(d.get("provider"), provider, where + ": a deployment", providers);
+            String name = d.containsKey("name") ? name(d.get("name"), "deployment name") : provider;
+            String at = where + ": deployment '" + name + "'";
+            if (list.stream().anyMatch(other -> other.name().equals(name))) {
+                throw error(item, at + " is listed twice; give each deployment its own name");
+            }
+            String upstream = modelUpstream;
+            if (d.containsKey("upstream_model")) {
+                upstream = text(d.get("upstream_model"), "upstream_model");
+                if (!UPSTREAM.matcher(upstream).matches()) {
+                    throw error(d.get("upstream_model"), at + ": upstream_model '" + printable(upstream) + "' is not a usable model id");
+                }
+            }
+            String baseUrl = null;
+            if (d.containsKey("base_url")) {
+                baseUrl = text(d.get("base_url"), "base_url");
+                if (!BASE_URL.matcher(baseUrl).matches()) {
+                    throw error(d.get("base_url"), at + ": base_url must be an http:// or https:// URL without query");
+                }
+                while (baseUrl.endsWith("/")) {
+                    baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+                }
+            }
+            String apiKey = null;
+            if (d.containsKey("api_key")) {
+                apiKey = text(d.get("api_key"), "api_key");
+                if (!KEY_REFERENCE.matcher(apiKey).matches()) {
+                    // never echo it: it may be the key itself
+                    throw error(d.get("api_key"), at + ": api_key must name where the key is (env:VARIABLE or "
+                            + "file:/path), never the key itself");
+                }
+            }
+            String apiVersion = d.containsKey("api_version") ? token(d.get("api_version"), "api_version") : null;
+            int weight = 1;
+            if (d.containsKey("weight")) {
+                BigDecimal w = number(d.get("weight"), "weight");
+                weight = -1;
+                try {
+                    weight = w.intValueExact();
+                } catch (ArithmeticException e) {
+                    // refused below
+                }
+                if (weight < 0 || weight > 1_000_000) {
+                    throw error(d.get("weight"), at + ": weight must be a whole number from 0 (failover only) to 1000000");
+                }
+            }
+            Integer maxInFlight = d.containsKey("max_in_flight") ? positive(d.get("max_in_flight"), "max_in_flight") : null;
+            list.add(new Deployment(name, provider, upstream, baseUrl, apiKey, apiVersion, weight, maxInFlight, line(item)));
+        }
+        if (list.isEmpty()) {
+            throw error(node, where + ": deployments lists none");
+        }
+        return list;
+    }
+
+    /** A deployment is one endpoint wherever it is named; fallbacks name models of the catalog. */
+    private void checkDeployments(Map<String, ModelEntry> entries) {
+        Map<String, Deployment> seen = new LinkedHashMap<>();
+        for (ModelEntry entry : entries.values()) {
+            for (Deployment d : entry.deployments()) {
+                Deployment other = seen.putIfAbsent(d.name(), d);
+                if (other != null && !other.sameEndpoint(d)) {
+                    throw new ModelCatalogException(source + " line " + d.line() + ": deployment '" + d.name()
+                            + "' of model '" + entry.name() + "' differs from the one of that name on line " + other.line()
+                            + " (provider, base_url, api_key, api_version and max_in_flight must agree); give it another name");
+                }
+            }
+            for (String fallback : entry.fallbacks()) {
+                if (!entries.containsKey(fallback)) {
+                    throw new ModelCatalogException(source + " line " + entry.line() + ": model '" + entry.name()
+                            + "' falls back to '" + fallback + "', which the catalog does not list");
+                }
+            }
+        }
     }
 
     private Lifecycle lifecycle(Map<String, Node> f, String where) {

@@ -27,13 +27,17 @@ import java.util.Set;
  *                          models refuse it)
  * @param doorResponseFormat the OpenAI door's answer form when the request names none: OpenAI's default for the model
  * @param qualityMap        for a retired or deprecated model, how its quality values become its replacement's
+ * @param deployments       where it is served, at least one; the catalog's {@code provider:} alone is one deployment
+ *                          named after the provider with that provider's configured endpoint and credential
+ * @param fallbacks         other catalog models that serve its requests, in order, when none of its deployments can
  * @param line              the line of the entry in its file, for messages
  */
 public record ModelEntry(String name, String provider, String upstreamModel, String description, LocalDate released,
                          Lifecycle lifecycle, SizeRules sizes, String defaultSize, Integer maxPromptLength,
                          Integer maxImages, Map<String, Set<String>> options, Boolean outputCompression,
                          Boolean streaming, Boolean edits, boolean sendsResponseFormat, String doorResponseFormat,
-                         Map<String, String> qualityMap, ModelPrices prices, List<String> sources, int line) {
+                         Map<String, String> qualityMap, ModelPrices prices, List<String> sources,
+                         List<Deployment> deployments, List<String> fallbacks, int line) {
 
     /** The option fields a catalog entry can list values for, as the request names them. */
     public static final List<String> OPTIONS = List.of("quality", "style", "background", "moderation", "output_format");
@@ -46,7 +50,8 @@ public record ModelEntry(String name, String provider, String upstreamModel, Str
     /** A model not in the catalog, served as it is named (MODELS_PASSTHROUGH). */
     public static ModelEntry passthrough(String name, String provider) {
         return new ModelEntry(name, provider, name, null, null, Lifecycle.ACTIVE, SizeRules.ANY, DEFAULT_SIZE, null, null,
-                Map.of(), null, null, null, false, "b64_json", Map.of(), ModelPrices.NONE, List.of(), 0);
+                Map.of(), null, null, null, false, "b64_json", Map.of(), ModelPrices.NONE, List.of(),
+                List.of(new Deployment(provider, provider, name, null, null, null, 1, null, 0)), List.of(), 0);
     }
 
     public int promptLimit() {

@@ -34,6 +34,7 @@ public class GatewayMetrics {
     private final Map<String, Counter> tokenCounters = new ConcurrentHashMap<>();
     private final Map<String, Counter> imageCounters = new ConcurrentHashMap<>();
     private final Map<String, Counter> overloadCounters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deploymentCounters = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -125,6 +126,16 @@ public class GatewayMetrics {
         tokenCounters.computeIfAbsent(model + '\u0000' + kind, k -> Counter.builder("gateway.tokens")
                 .description("Tokens the upstream reported, by model and kind").tags("model", model, "kind", kind)
                 .register(registry)).increment(count);
+    }
+
+    /**
+     * One try of a deployment ended: {@code ok}, or why it did not (rate_limited, upstream_error, timeout, circuit_open,
+     * busy, credentials, connection, bad_response, refused, cancelled).
+     */
+    public void deploymentAttempt(String provider, String deployment, String outcome) {
+        deploymentCounters.computeIfAbsent(provider + '\u0000' + deployment + '\u0000' + outcome, k -> Counter.builder("gateway.deployment.attempts")
+                .description("Tries of each deployment, by provider, deployment and outcome")
+                .tags("provider", provider, "deployment", deployment, "outcome", outcome).register(registry)).increment();
     }
 
     /** Images a model produced, by the model that served them. */

@@ -2,15 +2,16 @@ package dev.imagegateway.ops;
 
 import java.util.Map;
 
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
+import dev.imagegateway.provider.Deployments;
+import dev.imagegateway.provider.LiveDeployment;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-/** Ready only while the upstream circuit breaker is not open: an open circuit means every call is refused. */
+/**
+ * Readiness lists each deployment's circuit ({@code circuit.<deployment>: CLOSED | OPEN | HALF_OPEN}); it is DOWN
+ * only while every deployment's circuit is open, when no request can be served.
+ */
 public class UpstreamCircuitHealthCheck extends AbstractHealthCheck {
-
-    /** The id of the circuitBreaker step in routes/generate.yaml. */
-    public static final String BREAKER_ID = "upstream-circuit-breaker";
 
     public UpstreamCircuitHealthCheck() {
         super("gateway", "upstream-circuit");
@@ -23,19 +24,33 @@ public class UpstreamCircuitHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        String state = state(getCamelContext());
-        builder.detail("state", state);
-        if (state.contains("OPEN") && !state.contains("HALF")) {
-            builder.detail("reason", "upstream circuit is open").down();
+        Deployments deployments = deployments(getCamelContext());
+        int open = 0;
+        int total = 0;
+        if (deployments != null) {
+            for (LiveDeployment d : deployments.all()) {
+                total++;
+                builder.detail("circuit." + d.name(), d.breaker().getState().name());
+                if (d.circuitOpen()) {
+                    open++;
+                }
+            }
+        }
+        builder.detail("state", total == 0 ? "UNKNOWN" : open == 0 ? "CLOSED" : open == total ? "OPEN" : "PARTLY_OPEN");
+        if (total > 0 && open == total) {
+            builder.detail("reason", "every deployment's circuit is open").down();
         } else {
             builder.up();
         }
     }
 
-    /** CLOSED, OPEN, HALF_OPEN, ... of the upstream breaker; UNKNOWN before its route has started. */
-    public static String state(org.apache.camel.CamelContext context) {
-        ResilienceProcessor breaker = context == null ? null : context.getProcessor(BREAKER_ID, ResilienceProcessor.class);
-        String state = breaker == null ? null : breaker.getCircuitBreakerState();
-        return state == null ? "UNKNOWN" : state;
+    /** Deployments whose circuit is open now. */
+    public static long openCircuits(org.apache.camel.CamelContext context) {
+        Deployments deployments = deployments(context);
+        return deployments == null ? 0 : deployments.all().stream().filter(LiveDeployment::circuitOpen).count();
+    }
+
+    private static Deployments deployments(org.apache.camel.CamelContext context) {
+        return context == null ? null : context.getRegistry().lookupByNameAndType("deployments", Deployments.class);
     }
 }

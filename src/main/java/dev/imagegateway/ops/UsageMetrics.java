@@ -29,7 +29,7 @@ public class UsageMetrics implements Processor {
         // a name the catalog does not list is the client's choice: one label for all of them, so that no client can
         // grow the metrics without bound
         String label = model.served().inCatalog() ? model.name() : "passthrough";
-        metrics.imagesGenerated(label, exchange.getProperty(RequestValidator.PROVIDER, "", String.class), images.size());
+        metrics.imagesGenerated(label, model.provider(), images.size());
         JsonNode usage = images.usage();
         if (usage != null) {
             metrics.tokens(label, "input", usage.path("input_tokens").asLong(0));

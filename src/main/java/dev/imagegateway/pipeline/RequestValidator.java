@@ -25,9 +25,6 @@ import org.apache.camel.Processor;
  */
 public class RequestValidator implements Processor {
 
-    /** Exchange property: the provider route that serves the request (openai, local). */
-    public static final String PROVIDER = "gatewayProvider";
-
     private static final int MAX_USER_LENGTH = 256;
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Pattern OPTION_VALUE = Pattern.compile("[a-z0-9_.-]{1,32}");
@@ -35,18 +32,15 @@ public class RequestValidator implements Processor {
     private final ModelCatalogSource catalogs;
     private final boolean passthrough;
     private final String defaultProvider;
-    private final boolean offline;
     private final Clock clock;
 
     /**
      * @param passthrough     serve a model the catalog does not list (generic checks only), with {@code defaultProvider}
-     * @param offline         the built-in renderer serves every request (no upstream key)
      */
-    public RequestValidator(ModelCatalogSource catalogs, boolean passthrough, String defaultProvider, boolean offline, Clock clock) {
+    public RequestValidator(ModelCatalogSource catalogs, boolean passthrough, String defaultProvider, Clock clock) {
         this.catalogs = catalogs;
         this.passthrough = passthrough;
         this.defaultProvider = defaultProvider;
-        this.offline = offline;
         this.clock = clock;
     }
 
@@ -68,7 +62,6 @@ public class RequestValidator implements Processor {
         // for what is recorded beside the saved images
         exchange.setProperty(dev.imagegateway.gallery.ImageMetadata.REQUEST, valid.request());
         exchange.setProperty(ServedModel.PROPERTY, valid.model());
-        exchange.setProperty(PROVIDER, offline ? "local" : valid.model().served().provider());
         exchange.getMessage().setBody(valid.request());
     }
 
@@ -140,6 +133,21 @@ public class RequestValidator implements Processor {
             }
         }
         return new Validated(request.resolved(size, served.name(), n, options), new ServedModel(name, named, served));
+    }
+
+    /**
+     * {@code request}, valid for {@code from}, as {@code to} would take it (a fallback model): size to the nearest it
+     * accepts, options it does not take dropped; null when it cannot make it at all (more images, a longer prompt).
+     */
+    public static GenerationRequest mapTo(GenerationRequest request, ModelEntry from, ModelEntry to) {
+        if (from == to) {
+            return request;
+        }
+        if (request.count() > to.imagesLimit() || request.prompt().length() > to.promptLimit()) {
+            return null;
+        }
+        String size = to.sizes().nearest(request.size(), to.defaultSize());
+        return request.resolved(size, to.name(), request.count(), mapOptions(from, to, request.options()));
     }
 
     /** The request's options as the serving model takes them: quality through the map, anything it refuses dropped. */

@@ -13,6 +13,21 @@ import org.apache.camel.Processor;
  */
 public class CircuitBreakerRejection implements Processor {
 
+    /** A deployment's own refusal (its circuit open, its bulkhead full): failover moves on after either. */
+    public static final class Refusal extends GatewayException {
+        private final String outcome;
+
+        Refusal(String message, long retryAfterSeconds, String outcome) {
+            super(ErrorKind.OVERLOADED, message, retryAfterSeconds, null);
+            this.outcome = outcome;
+        }
+
+        /** circuit_open or busy. */
+        public String outcome() {
+            return outcome;
+        }
+    }
+
     private final long openSeconds;
     private final dev.imagegateway.ops.GatewayMetrics metrics;
 
@@ -26,12 +41,11 @@ public class CircuitBreakerRejection implements Processor {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (failure instanceof CallNotPermittedException) {
             metrics.overloaded("circuit-open");
-            throw new GatewayException(ErrorKind.OVERLOADED,
-                    "Upstream is failing; the gateway stopped calling it for a while", openSeconds, null);
+            throw new Refusal("Upstream is failing; the gateway stopped calling it for a while", openSeconds, "circuit_open");
         }
         if (failure instanceof BulkheadFullException) {
             metrics.overloaded("in-flight");
-            throw new GatewayException(ErrorKind.OVERLOADED, "Gateway is overloaded: too many upstream calls in flight", 1L, null);
+            throw new Refusal("Gateway is overloaded: too many upstream calls in flight", 1L, "busy");
         }
         throw new IllegalStateException("Not a circuit breaker rejection", failure);
     }

@@ -19,9 +19,9 @@ public final class UpstreamCircuitBreaker {
     private UpstreamCircuitBreaker() {
     }
 
-    public static CircuitBreaker create(float failureRatePercent, int slidingWindow, int minimumCalls, long openSeconds,
+    public static CircuitBreaker create(String name, float failureRatePercent, int slidingWindow, int minimumCalls, long openSeconds,
                                         int halfOpenCalls) {
-        return CircuitBreaker.of("upstream", CircuitBreakerConfig.custom()
+        return CircuitBreaker.of(name, CircuitBreakerConfig.custom()
                 .failureRateThreshold(failureRatePercent)
                 .slidingWindowSize(slidingWindow)
                 .minimumNumberOfCalls(minimumCalls)
@@ -29,13 +29,41 @@ public final class UpstreamCircuitBreaker {
                 .permittedNumberOfCallsInHalfOpenState(halfOpenCalls)
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .ignoreException(UpstreamCircuitBreaker::notTheUpstreams)
+                .recordException(UpstreamCircuitBreaker::upstreamFailed)
                 .build());
     }
 
-    /** Camel hands the breaker its failures wrapped (RuntimeCamelException): the cause decides. */
+    /**
+     * Camel hands the breaker its failures wrapped (RuntimeCamelException): the cause decides. Neither success nor
+     * failure: the gateway's own refusals (bulkhead, memory) and calls whose caller left.
+     */
     static boolean notTheUpstreams(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof BulkheadFullException || t instanceof UpstreamDeadline.CallerGone) {
+                return true;
+            }
+            if (t instanceof dev.imagegateway.error.GatewayException ge) {
+                return ge.kind() == dev.imagegateway.error.ErrorKind.OVERLOADED || ge.kind() == dev.imagegateway.error.ErrorKind.CANCELLED;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What says the deployment is unwell: 5xx, a timeout, a failed connection. The whole provider call runs inside the
+     * breaker, so the upstream's answers about the request itself (4xx: a policy refusal, a rate limit, refused
+     * credentials, a reply that is not an image) are an upstream that answered: a success, as they always were.
+     */
+    static boolean upstreamFailed(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof dev.imagegateway.error.GatewayException ge) {
+                return switch (ge.kind()) {
+                    case UPSTREAM_TIMEOUT -> true;
+                    case UPSTREAM_UNAVAILABLE -> ge.upstreamStatus() == 0 || ge.upstreamStatus() >= 500;
+                    default -> false;
+                };
+            }
+            if (t instanceof java.io.IOException) {
                 return true;
             }
         }

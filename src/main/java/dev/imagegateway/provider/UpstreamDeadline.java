@@ -38,6 +38,8 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
     private static final String TIMER = "gatewayAttemptTimer";
     /** Exchange property: the deadline the caller gave (a gRPC client's), before the gateway's own call timeout. */
     private static final String CALLER_DEADLINE = "gatewayCallerDeadline";
+    /** Exchange property: set once the call's deadline is fixed; the attempt in flight, shared by every copy. */
+    private static final String CALL_FIXED = "gatewayCallAttempt";
     private static final String EXCHANGE_ATTRIBUTE = Exchange.class.getName();
 
     private final long attemptTimeoutMs;
@@ -55,22 +57,40 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
         timer.setRemoveOnCancelPolicy(true);
     }
 
+    /**
+     * Fixes the call's deadline (once; later calls keep it): the caller's own, or UPSTREAM_CALL_TIMEOUT_MS from now if
+     * sooner. Called before the first attempt, on the exchange every attempt is copied from, so that failover copies
+     * share one deadline; and from then on the attempt in flight is reachable from that exchange, for a caller that leaves.
+     */
+    public void fixCallDeadline(Exchange exchange) {
+        if (exchange.getProperty(CALL_FIXED) != null) {
+            return;
+        }
+        Long deadline = exchange.getProperty(UpstreamRetryPolicy.DEADLINE, Long.class);
+        if (deadline != null) {
+            exchange.setProperty(CALLER_DEADLINE, deadline);
+        }
+        long now = System.currentTimeMillis();
+        exchange.setProperty(UpstreamRetryPolicy.DEADLINE, deadline == null ? now + callTimeoutMs : Math.min(deadline, now + callTimeoutMs));
+        exchange.setProperty(CALL_FIXED, new AtomicReference<Attempt>());
+    }
+
     /** Before an attempt: fixes the call's deadline on the first one, and arms this attempt's. */
     public void arm(Exchange exchange) {
+        fixCallDeadline(exchange);
         long now = System.currentTimeMillis();
         Long deadline = exchange.getProperty(UpstreamRetryPolicy.DEADLINE, Long.class);
-        if (exchange.getProperty(UpstreamRetryPolicy.ATTEMPTS) == null) {
-            if (deadline != null) {
-                exchange.setProperty(CALLER_DEADLINE, deadline);
-            }
-            deadline = deadline == null ? now + callTimeoutMs : Math.min(deadline, now + callTimeoutMs);
-            exchange.setProperty(UpstreamRetryPolicy.DEADLINE, deadline);
-        }
         long end = Math.min(now + attemptTimeoutMs, deadline == null ? Long.MAX_VALUE : deadline);
         Long callers = exchange.getProperty(CALLER_DEADLINE, Long.class);
         // one object, shared with the copies the circuit breaker makes of the exchange
         Attempt attempt = new Attempt(callers != null && end >= callers);
         exchange.setProperty(ATTEMPT, attempt);
+        @SuppressWarnings("unchecked")
+        AtomicReference<Attempt> current = exchange.getProperty(CALL_FIXED, AtomicReference.class);
+        current.set(attempt);
+        if (callerLeft(exchange)) {
+            attempt.abandon(); // the caller left between the check before this attempt and now
+        }
         exchange.setProperty(TIMER, timer.schedule(attempt::expire, Math.max(0, end - now), TimeUnit.MILLISECONDS));
     }
 
@@ -138,7 +158,9 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
         if (cancelled != null) {
             cancelled.set(true);
         }
-        Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
+        @SuppressWarnings("unchecked")
+        AtomicReference<Attempt> current = exchange.getProperty(CALL_FIXED, AtomicReference.class);
+        Attempt attempt = current != null ? current.get() : exchange.getProperty(ATTEMPT, Attempt.class);
         if (attempt != null) {
             attempt.abandon();
         }
@@ -162,6 +184,21 @@ public class UpstreamDeadline implements HttpClientConfigurer, HttpActivityListe
                     null, failure);
         }
         throw failure;
+    }
+
+    /**
+     * Stops a wait between calls of one attempt (a BFL poll) when it should end: the caller gone (CANCELLED), or the
+     * attempt's or the call's deadline passed (504 / DEADLINE_EXCEEDED). Nothing is thrown while time is left.
+     */
+    public static void checkTimeLeft(Exchange exchange) {
+        Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
+        if (callerLeft(exchange) || attempt != null && attempt.abandoned.get()) {
+            throw new GatewayException(ErrorKind.CANCELLED, "The client went away; the upstream job is no longer waited for");
+        }
+        Long deadline = exchange.getProperty(UpstreamRetryPolicy.DEADLINE, Long.class);
+        if (attempt != null && attempt.isExpired() || deadline != null && System.currentTimeMillis() >= deadline) {
+            throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream did not finish the image in time (the deadline passed)");
+        }
     }
 
     /** True when the attempt of {@code exchange} ran out of time. */

@@ -24,7 +24,7 @@ class RequestValidatorTest {
     private static final String DEFAULT = "gpt-image-2.6-flare";
 
     private static RequestValidator validator() {
-        return new RequestValidator(SHIPPED, true, "openai", false, TODAY);
+        return new RequestValidator(SHIPPED, true, "openai", TODAY);
     }
 
     private static GenerationRequest request(String model, String size) {
@@ -165,8 +165,8 @@ class RequestValidatorTest {
 
     @Test
     void deprecatedModelsServeThemselvesUntilTheirDateThenTheirReplacement() {
-        RequestValidator before = new RequestValidator(SHIPPED, true, "openai", false, TestCatalogs.on("2026-11-30"));
-        RequestValidator after = new RequestValidator(SHIPPED, true, "openai", false, TestCatalogs.on("2026-12-01"));
+        RequestValidator before = new RequestValidator(SHIPPED, true, "openai", TestCatalogs.on("2026-11-30"));
+        RequestValidator after = new RequestValidator(SHIPPED, true, "openai", TestCatalogs.on("2026-12-01"));
         for (String model : new String[] {"gpt-image-1.5", "gpt-image-1.5-2025-12-16", "gpt-image-1-mini", "chatgpt-image-latest"}) {
             RequestValidator.Validated served = before.validate(request(model, "1536x1024"));
             assertEquals(model, served.request().model());
@@ -185,7 +185,7 @@ class RequestValidatorTest {
                   gpt-image-2.6-flare: {provider: openai}
                   dall-e-3: {provider: openai, retired: refuse, shut_down: 2026-05-12}
                 """);
-        RequestValidator validator = new RequestValidator(catalog, true, "openai", false, TODAY);
+        RequestValidator validator = new RequestValidator(catalog, true, "openai", TODAY);
         GatewayException e = assertThrows(GatewayException.class, () -> validator.validate(request("dall-e-3", null)));
         assertEquals(ErrorKind.NOT_FOUND, e.kind());
         assertEquals("model_not_found", e.code());
@@ -206,7 +206,7 @@ class RequestValidatorTest {
 
     @Test
     void withoutPassThroughAnUnlistedModelIsRefusedNamingWhatIsAvailable() {
-        RequestValidator strict = new RequestValidator(SHIPPED, false, "openai", false, TODAY);
+        RequestValidator strict = new RequestValidator(SHIPPED, false, "openai", TODAY);
         GatewayException e = refused(strict, request("dall-e-9", null));
         assertEquals("model", e.param());
         assertEquals("model_not_found", e.code());

@@ -66,8 +66,8 @@ class AccessLogTest extends StubbedGatewayTestSupport {
         upstream().answerImage(UpstreamStub.png(4, 4));
         Doors.Outcome ok = doors().rest("a very private prompt");
         String line = awaitLine(1);
-        assertTrue(line.matches("request_id=\\S+ door=rest key=env-1 size=1024x1024 status=200 latency_ms=\\d+ filename="
-                + ok.filename()), line);
+        assertTrue(line.matches("request_id=\\S+ door=rest key=env-1 size=1024x1024 status=200 latency_ms=\\d+ model=gpt-image-2.6-flare "
+                + "provider=openai deployment=openai filename=" + ok.filename()), line);
 
         assertEquals(Status.Code.OK, doors().grpc("another private prompt", 5000).grpcCode());
         assertTrue(awaitLine(2).contains("door=grpc key=env-1 size=1024x1024 status=OK"), lines.get(1));
@@ -75,6 +75,7 @@ class AccessLogTest extends StubbedGatewayTestSupport {
         try (Doors wrong = new Doors(httpPort(), grpcPort(), "wrong-key")) {
             wrong.rest("x");
             assertTrue(awaitLine(3).contains("door=rest key=- size=- status=401"), lines.get(2));
+            assertTrue(lines.get(2).contains("model=- provider=- deployment=-"), "a refused request names no one: " + lines.get(2));
             wrong.grpc("x", 5000);
             assertTrue(awaitLine(4).contains("door=grpc key=- size=- status=PERMISSION_DENIED"), lines.get(3));
         }

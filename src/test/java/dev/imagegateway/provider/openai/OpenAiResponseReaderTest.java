@@ -1,4 +1,4 @@
-package dev.imagegateway.provider;
+package dev.imagegateway.provider.openai;
 
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -9,6 +9,7 @@ import dev.imagegateway.error.ErrorKind;
 import dev.imagegateway.error.GatewayException;
 import dev.imagegateway.pipeline.GeneratedImage;
 import dev.imagegateway.pipeline.GeneratedImages;
+import dev.imagegateway.provider.UpstreamErrors;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -21,7 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OpenAiResponseReaderTest {
 
     private static final String KEY = "sk-proj-verysecretvalue42";
-    private final OpenAiResponseReader reader = new OpenAiResponseReader(KEY);
+    private final OpenAiResponseReader reader = new OpenAiResponseReader();
+
+    /** The error the reader makes of an upstream status: the shared table, the deployment's key scrubbed. */
+    private static GatewayException upstreamError(int status, String message, String retryAfter, String param, String code) {
+        return UpstreamErrors.map(status, UpstreamErrors.sanitize(message, KEY), retryAfter, param, code, null);
+    }
 
     private GeneratedImage read(String json) throws Exception {
         return readAll(json).first();
@@ -53,12 +59,12 @@ class OpenAiResponseReaderTest {
 
     @Test
     void aRejectionKeepsTheUpstreamsParamAndCode() {
-        GatewayException e = reader.upstreamError(400, "Your request was rejected by the safety system", null,
+        GatewayException e = upstreamError(400, "Your request was rejected by the safety system", null,
                 "prompt", "content_policy_violation");
         assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
         assertEquals("content_policy_violation", e.code());
         assertEquals("prompt", e.param());
-        assertNull(reader.upstreamError(400, "x", null, "a b", "<script>").code(), "only identifiers are passed on");
+        assertNull(upstreamError(400, "x", null, "a b", "<script>").code(), "only identifiers are passed on");
     }
 
     @Test
@@ -81,33 +87,33 @@ class OpenAiResponseReaderTest {
 
     @Test
     void errorStatusesMapToTheContract() {
-        assertEquals(ErrorKind.INVALID_ARGUMENT, reader.upstreamError(400, "policy", null, null, null).kind());
-        assertEquals(ErrorKind.RATE_LIMITED, reader.upstreamError(429, null, "3", null, null).kind());
-        assertEquals(3L, reader.upstreamError(429, null, "3", null, null).retryAfterSeconds());
-        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(401, "x", null, null, null).kind());
-        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(403, "x", null, null, null).kind());
-        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(500, "x", null, null, null).kind());
-        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, reader.upstreamError(503, null, null, null, null).kind());
+        assertEquals(ErrorKind.INVALID_ARGUMENT, upstreamError(400, "policy", null, null, null).kind());
+        assertEquals(ErrorKind.RATE_LIMITED, upstreamError(429, null, "3", null, null).kind());
+        assertEquals(3L, upstreamError(429, null, "3", null, null).retryAfterSeconds());
+        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, upstreamError(401, "x", null, null, null).kind());
+        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, upstreamError(403, "x", null, null, null).kind());
+        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, upstreamError(500, "x", null, null, null).kind());
+        assertEquals(ErrorKind.UPSTREAM_UNAVAILABLE, upstreamError(503, null, null, null, null).kind());
     }
 
     @Test
     void ourKeyNeverReachesTheClient() {
-        GatewayException e = reader.upstreamError(400, "bad key " + KEY + " and sk-abcdefghijkl", null, null, null);
+        GatewayException e = upstreamError(400, "bad key " + KEY + " and sk-abcdefghijkl", null, null, null);
         assertFalse(e.getMessage().contains(KEY));
         assertFalse(e.getMessage().contains("sk-abcdefghijkl"));
         assertTrue(e.getMessage().startsWith("bad key"));
-        assertFalse(reader.upstreamError(401, "Incorrect API key provided: " + KEY, null, null, null).getMessage().contains("sk-"));
+        assertFalse(upstreamError(401, "Incorrect API key provided: " + KEY, null, null, null).getMessage().contains("sk-"));
     }
 
     @Test
     void retryAfterReadsSecondsAndDatesAndIsCapped() {
-        assertEquals(20L, OpenAiResponseReader.retryAfterSeconds("20"));
-        assertEquals(3600L, OpenAiResponseReader.retryAfterSeconds("999999"));
-        assertEquals(0L, OpenAiResponseReader.retryAfterSeconds("-5"));
+        assertEquals(20L, UpstreamErrors.retryAfterSeconds("20"));
+        assertEquals(3600L, UpstreamErrors.retryAfterSeconds("999999"));
+        assertEquals(0L, UpstreamErrors.retryAfterSeconds("-5"));
         String inThirty = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(30).format(DateTimeFormatter.RFC_1123_DATE_TIME);
-        long seconds = OpenAiResponseReader.retryAfterSeconds(inThirty);
+        long seconds = UpstreamErrors.retryAfterSeconds(inThirty);
         assertTrue(seconds >= 28 && seconds <= 30, Long.toString(seconds));
-        assertNull(OpenAiResponseReader.retryAfterSeconds("soon"));
-        assertNull(OpenAiResponseReader.retryAfterSeconds(null));
+        assertNull(UpstreamErrors.retryAfterSeconds("soon"));
+        assertNull(UpstreamErrors.retryAfterSeconds(null));
     }
 }

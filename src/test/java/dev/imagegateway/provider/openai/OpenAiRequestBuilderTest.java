@@ -1,4 +1,4 @@
-package dev.imagegateway.provider;
+package dev.imagegateway.provider.openai;
 
 import java.util.Map;
 
@@ -8,6 +8,9 @@ import dev.imagegateway.models.TestCatalogs;
 import dev.imagegateway.pipeline.GenerationRequest;
 import dev.imagegateway.pipeline.ImageOptions;
 import dev.imagegateway.pipeline.RequestValidator;
+import dev.imagegateway.provider.LiveDeployment;
+import dev.imagegateway.provider.ProviderCall;
+import dev.imagegateway.provider.ProviderDefaults;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -20,13 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class OpenAiRequestBuilderTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final OpenAiRequestBuilder builder = new OpenAiRequestBuilder("sk-upstream");
+    private final OpenAiRequestBuilder builder = new OpenAiRequestBuilder();
     private final RequestValidator validator = new RequestValidator(TestCatalogs.of("""
             models:
               gpt-image-2.6-flare: {provider: openai, style: []}
               legacy-dalle: {provider: openai, upstream_model: dall-e-3, response_format: true, sizes: [1024x1024, 1792x1024]}
               dall-e-3: {provider: openai, retired: gpt-image-2.6-flare, sizes: [1024x1024, 1792x1024], quality_map: {hd: high}}
-            """), true, "openai", false, TestCatalogs.on("2026-11-26"));
+            """), true, "openai", TestCatalogs.on("2026-11-26"));
 
     /** The body sent upstream for a request, as the pipeline builds it: validated first, then built. */
     private JsonNode body(GenerationRequest request) throws Exception {
@@ -89,7 +92,13 @@ class OpenAiRequestBuilderTest {
     void onlyTheGatewaysOwnHeadersGoUpstream() {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         RequestValidator.Validated valid = validator.validate(new GenerationRequest("x", "1024x1024", "rest"));
-        exchange.setProperty(OpenAiRequestBuilder.REQUEST, valid.request());
+        ProviderDefaults openai = new ProviderDefaults();
+        openai.setName("openai");
+        openai.setBaseUrl("https://api.openai.com/v1/");
+        openai.setApiKeySetting("openai.api-key");
+        exchange.setProperty(LiveDeployment.PROPERTY, LiveDeployment.standalone(valid.model().served().deployments().get(0), openai,
+                name -> name.equals("openai.api-key") ? "sk-upstream" : null));
+        exchange.setProperty(ProviderCall.REQUEST, valid.request());
         exchange.setProperty(dev.imagegateway.pipeline.ServedModel.PROPERTY, valid.model());
         exchange.getMessage().setHeader("X-API-KEY", "gateway-key");
         exchange.getMessage().setHeader("Authorization", "Bearer gateway-key");
@@ -97,5 +106,7 @@ class OpenAiRequestBuilderTest {
         assertEquals("Bearer sk-upstream", exchange.getMessage().getHeader("Authorization"));
         assertNull(exchange.getMessage().getHeader("X-API-KEY"));
         assertEquals("POST", exchange.getMessage().getHeader(Exchange.HTTP_METHOD));
+        assertEquals("https://api.openai.com/v1/images/generations", exchange.getMessage().getHeader(Exchange.HTTP_URI));
+        assertEquals("https://api.openai.com", exchange.getProperty(ProviderCall.ENDPOINT));
     }
 }

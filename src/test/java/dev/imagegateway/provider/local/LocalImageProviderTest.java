@@ -1,4 +1,4 @@
-package dev.imagegateway.provider;
+package dev.imagegateway.provider.local;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

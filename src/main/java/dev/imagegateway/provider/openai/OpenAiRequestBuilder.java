@@ -1,4 +1,4 @@
-package dev.imagegateway.provider;
+package dev.imagegateway.provider.openai;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,50 +10,55 @@ import dev.imagegateway.models.ModelEntry;
 import dev.imagegateway.pipeline.GenerationRequest;
 import dev.imagegateway.pipeline.ImageOptions;
 import dev.imagegateway.pipeline.ServedModel;
+import dev.imagegateway.provider.LiveDeployment;
+import dev.imagegateway.provider.ProviderCall;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Turns the validated request into the body and headers of {@code POST {base}/images/generations}.
- * The message carries nothing else: no header of the caller reaches the upstream. The request is read from the
- * exchange property {@value #REQUEST}, so that every retry builds the same call afresh.
+ * {@code POST {base}/images/generations} of OpenAI's images API (https://platform.openai.com/docs/api-reference/images/create),
+ * the gateway's lingua franca: the request goes as it came, under the deployment's model id, with
+ * {@code Authorization: Bearer} when the deployment has a key (an openai-compatible server may take none). Nothing
+ * of the caller's reaches the upstream, and every try builds the call afresh from the exchange.
  */
 public class OpenAiRequestBuilder implements Processor {
 
-    public static final String REQUEST = "gatewayRequest";
     private static final JsonFactory JSON = new JsonFactory();
-
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper(JSON);
-
-    private final String apiKey;
-
-    public OpenAiRequestBuilder(String apiKey) {
-        this.apiKey = apiKey;
-    }
 
     @Override
     public void process(Exchange exchange) {
-        Message message = exchange.getMessage();
-        GenerationRequest request = exchange.getProperty(REQUEST, GenerationRequest.class);
-        message.removeHeaders("*");
-        message.setBody(body(request, exchange.getProperty(ServedModel.PROPERTY, ServedModel.class)));
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        LiveDeployment deployment = ProviderCall.deployment(exchange);
+        Message message = ProviderCall.aim(exchange, "POST", deployment.baseUrl() + "/images/generations", "application/json");
+        message.setBody(body(ProviderCall.request(exchange), ProviderCall.upstreamModel(exchange), sendsResponseFormat(exchange)));
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader("Accept", "application/json");
-        message.setHeader("Authorization", "Bearer " + apiKey);
+        String key = deployment.apiKey();
+        if (!key.isEmpty()) {
+            message.setHeader("Authorization", "Bearer " + key);
+        }
+    }
+
+    static boolean sendsResponseFormat(Exchange exchange) {
+        ServedModel model = exchange.getProperty(ServedModel.PROPERTY, ServedModel.class);
+        return model != null && model.served().sendsResponseFormat();
+    }
+
+    /** The body for the model that serves the request (its catalog upstream id). */
+    public byte[] body(GenerationRequest request, ServedModel model) {
+        return body(request, model.served().upstreamModel(), model.served().sendsResponseFormat());
     }
 
     /**
-     * The upstream body: the serving model's upstream id, the prompt, n, size, every option the request set, and the
-     * fields the gateway does not know, passed on as they came (the upstream judges them).
+     * The upstream body: the model id, the prompt, n, size, every option the request set, and the fields the gateway
+     * does not know, passed on as they came (the upstream judges them).
      */
-    byte[] body(GenerationRequest request, ServedModel model) {
+    public static byte[] body(GenerationRequest request, String upstreamModel, boolean sendsResponseFormat) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.prompt().length());
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.setCodec(MAPPER);
             json.writeStartObject();
-            json.writeStringField("model", model.served().upstreamModel());
+            json.writeStringField("model", upstreamModel);
             json.writeStringField("prompt", request.prompt());
             json.writeNumberField("n", request.count());
             json.writeStringField("size", request.size());
@@ -71,7 +76,7 @@ public class OpenAiRequestBuilder implements Processor {
             }
             // the gateway always takes the image itself (to save it): DALL-E needed asking for base64; GPT image
             // models always answer base64 and refuse the parameter (the catalog says which)
-            if (model.served().sendsResponseFormat()) {
+            if (sendsResponseFormat) {
                 json.writeStringField("response_format", "b64_json");
             }
             json.writeEndObject();

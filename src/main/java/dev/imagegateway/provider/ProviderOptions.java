@@ -1,0 +1,40 @@
+package dev.imagegateway.provider;
+
+import java.util.Set;
+
+import dev.imagegateway.error.GatewayException;
+import dev.imagegateway.pipeline.GenerationRequest;
+
+/**
+ * What an adapter cannot express is refused, naming the field (400), rather than silently dropped: the catalog should
+ * already have refused it for the model the client named; this is the adapter keeping its own word.
+ */
+public final class ProviderOptions {
+
+    private ProviderOptions() {
+    }
+
+    /** Refuses {@code field} unless it is unset or one of {@code accepted} ({@code auto} is always fine). */
+    public static void only(GenerationRequest request, String field, Set<String> accepted, String provider) {
+        String value = request.options().get(field);
+        if (value != null && !"auto".equals(value) && !accepted.contains(value)) {
+            throw GatewayException.invalid(field, "Field '" + field + "' cannot be '" + value + "' on " + provider
+                    + (accepted.isEmpty() ? ", which has no such option" : "; it takes " + String.join(", ", new java.util.TreeSet<>(accepted))));
+        }
+    }
+
+    /** Refuses output_compression, which the provider cannot set. */
+    public static void noCompression(GenerationRequest request, String provider) {
+        if (request.options().outputCompression() != null) {
+            throw GatewayException.invalid("output_compression", "Field 'output_compression' is not supported by " + provider);
+        }
+    }
+
+    /** Refuses fields the gateway does not know (passed through to OpenAI-shaped upstreams only). */
+    public static void noExtras(GenerationRequest request, String provider) {
+        if (!request.extra().isEmpty()) {
+            String field = request.extra().keySet().iterator().next();
+            throw GatewayException.invalid(field, "Field '" + field + "' is not supported by " + provider);
+        }
+    }
+}
