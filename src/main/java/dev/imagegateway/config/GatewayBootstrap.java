@@ -336,7 +336,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("imageGalleryLister", new ImageGalleryLister(settings.imagesDir(), metadata));
         registry.bind("webConsoleAssets", new WebConsoleAssets());
         registry.bind("consoleInfo", new ConsoleInfo(settings, registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),
-                registry.lookupByNameAndType("modelWatch", ModelWatch.class), java.time.Clock.systemUTC()));
+                registry.lookupByNameAndType("modelWatch", ModelWatch.class), java.time.Clock.systemUTC())
+                .offlineWhen(registry.lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class)::offline));
         // the HTTP server's Vert.x: its worker pool runs each request (Vert.x's default of 20 threads would cap
         // concurrency), and its server gets idle and header timeouts and a connection cap (HttpServerGuards)
         String workers = pc.resolveProperty("http.worker-threads").map(String::trim).orElse("");

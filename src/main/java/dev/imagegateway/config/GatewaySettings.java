@@ -34,9 +34,8 @@ public record GatewaySettings(
         if (!provider.equals(LOCAL) && !provider.equals(OPENAI)) {
             throw new IllegalArgumentException("IMAGE_PROVIDER must be 'openai' or 'local', not '" + provider + "'");
         }
-        if (provider.equals(OPENAI) && openAiKey.isEmpty()) {
-            throw new IllegalArgumentException("IMAGE_PROVIDER=openai needs OPENAI_API_KEY");
-        }
+        // IMAGE_PROVIDER=openai without OPENAI_API_KEY is fine when the catalog's deployments carry their own keys; the
+        // startup summary names each deployment that has none
         String baseUrl = value(pc, "openai.base-url", "https://api.openai.com/v1");
         while (baseUrl.endsWith("/")) {
             baseUrl = baseUrl.substring(0, baseUrl.length() - 1);

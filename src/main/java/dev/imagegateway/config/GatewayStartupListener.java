@@ -77,13 +77,17 @@ class GatewayStartupListener implements ExtendedStartupListener {
                         ? "" : ", server reflection");
         dev.imagegateway.models.ModelCatalogSource catalogs = context.getRegistry()
                 .lookupByNameAndType("modelCatalog", dev.imagegateway.models.ModelCatalogSource.class);
-        LOG.info("  Provider {}{}; default model {}; model catalog: {} models from {}", settings.provider(),
-                GatewaySettings.OPENAI.equals(settings.provider()) ? " (" + settings.openAiBaseUrl() + ")" : " (built-in, offline)",
-                catalogs.defaultModel(), catalogs.catalog().size(), catalogs.catalog().source());
+        dev.imagegateway.provider.DeploymentPlanner planner = context.getRegistry()
+                .lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class);
+        java.util.List<String> deployments = planner.survey();
+        LOG.info("  Default model {}; model catalog: {} models from {}; deployments: {}", catalogs.defaultModel(),
+                catalogs.catalog().size(), catalogs.catalog().source(), String.join("; ", deployments));
         LOG.info("  Images in {}; inbox {}", settings.imagesDir().toAbsolutePath(),
                 settings.inboxEnabled() ? java.nio.file.Path.of(settings.inboxDir()).toAbsolutePath() : "off");
-        if (GatewaySettings.LOCAL.equals(settings.provider())) {
-            LOG.warn("No OPENAI_API_KEY: images come from the built-in offline provider, not from OpenAI");
+        if (planner.offline()) {
+            LOG.warn("{}: images come from the built-in offline provider, not from a real one",
+                    GatewaySettings.LOCAL.equals(settings.provider()) && !settings.openAiApiKey().isEmpty()
+                            ? "IMAGE_PROVIDER=local" : "No provider key set (OPENAI_API_KEY...)");
         }
         if (settings.apiKeyGenerated()) {
             // printed once on the console, never logged, as Jupyter does with its token

@@ -305,6 +305,33 @@ public class DeploymentPlanner {
         return cancelled != null && cancelled.get() || deadline != null && System.currentTimeMillis() >= deadline;
     }
 
+    /**
+     * Makes every deployment of the catalog live (its route and breaker, so readiness lists it from the start) and
+     * says, for the startup summary, which can be called and why the others cannot; whether the offline renderer
+     * serves every request.
+     */
+    public List<String> survey() {
+        ModelCatalog catalog = catalogs.catalog();
+        Map<String, String> states = new java.util.TreeMap<>();
+        for (ModelEntry entry : catalog.entries()) {
+            for (Deployment d : entry.deployments()) {
+                String missing = deployments.live(d).notConfigured();
+                states.putIfAbsent(d.name(), d.name() + " (" + d.provider() + "): " + (missing == null ? "ready" : missing));
+            }
+        }
+        List<String> lines = new ArrayList<>(states.values());
+        if (offline(catalog)) {
+            lines.add(0, "the built-in offline renderer serves every request"
+                    + ("local".equals(mode) ? " (IMAGE_PROVIDER=local)" : ": no deployment has its key"));
+        }
+        return lines;
+    }
+
+    /** True when the offline renderer serves every request now. */
+    public boolean offline() {
+        return offline(catalogs.catalog());
+    }
+
     /** The offline renderer as a deployment. */
     private static final Deployment LOCAL = new Deployment("local", "local", "local", null, null, null, 1, null, 0);
 

@@ -16,7 +16,7 @@ public class CorsPolicy implements Processor {
     /** Exchange property: the request's Origin, when the policy allows it. */
     public static final String ALLOWED_ORIGIN = "gatewayAllowedOrigin";
     private static final String ALLOW_HEADERS = "Authorization, Content-Type, X-API-KEY, X-Request-Id";
-    private static final String EXPOSE_HEADERS = "x-request-id, x-gateway-model, x-should-retry, Retry-After";
+    private static final String EXPOSE_HEADERS = "x-request-id, x-gateway-model, x-gateway-provider, x-gateway-deployment, x-should-retry, Retry-After";
 
     private final boolean any;
     private final Set<String> origins;

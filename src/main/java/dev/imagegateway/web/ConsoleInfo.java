@@ -36,6 +36,14 @@ public class ConsoleInfo implements Processor {
     private final ModelWatch watch;
     private final Clock clock;
 
+    private java.util.function.BooleanSupplier offline = () -> false;
+
+    /** Whether the offline renderer serves every request now (the console says so beside the model). */
+    public ConsoleInfo offlineWhen(java.util.function.BooleanSupplier offline) {
+        this.offline = offline;
+        return this;
+    }
+
     public ConsoleInfo(GatewaySettings settings, ModelCatalogSource catalogs, ModelWatch watch, Clock clock) {
         this.settings = settings;
         this.catalogs = catalogs;
@@ -63,7 +71,7 @@ public class ConsoleInfo implements Processor {
         }
         ObjectNode root = MAPPER.createObjectNode();
         root.put("model", defaultModel);
-        root.put("provider", settings.provider());
+        root.put("provider", offline.getAsBoolean() ? "local" : configured.provider());
         // the default model's choices, as before the catalog (older consoles read these)
         root.set("sizes", sizes(configured));
         root.put("default_size", configured.defaultSize());
