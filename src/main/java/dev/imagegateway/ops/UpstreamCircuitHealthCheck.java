@@ -8,7 +8,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness lists each deployment's circuit ({@code circuit.<deployment>: CLOSED | OPEN | HALF_OPEN}); it is DOWN
+ * Readiness lists each deployment's circuit (its message, "deployment circuits: openai-a OPEN, openai-b CLOSED", and
+ * the details {@code circuit.<deployment>: CLOSED | OPEN | HALF_OPEN}); it is DOWN
  * only while every deployment's circuit is open, when no request can be served.
  */
 public class UpstreamCircuitHealthCheck extends AbstractHealthCheck {
@@ -27,15 +28,20 @@ public class UpstreamCircuitHealthCheck extends AbstractHealthCheck {
         Deployments deployments = deployments(getCamelContext());
         int open = 0;
         int total = 0;
+        java.util.List<String> circuits = new java.util.ArrayList<>();
         if (deployments != null) {
             for (LiveDeployment d : deployments.all()) {
                 total++;
                 builder.detail("circuit." + d.name(), d.breaker().getState().name());
+                circuits.add(d.name() + " " + d.breaker().getState().name());
                 if (d.circuitOpen()) {
                     open++;
                 }
             }
         }
+        java.util.Collections.sort(circuits);
+        // the message is what /observe/health/ready?exposureLevel=full shows (the details need &data=true too)
+        builder.message("deployment circuits: " + (circuits.isEmpty() ? "none yet" : String.join(", ", circuits)));
         builder.detail("state", total == 0 ? "UNKNOWN" : open == 0 ? "CLOSED" : open == total ? "OPEN" : "PARTLY_OPEN");
         if (total > 0 && open == total) {
             builder.detail("reason", "every deployment's circuit is open").down();

@@ -21,8 +21,18 @@ import io.grpc.netty.NettyChannelBuilder;
 /** Calls the gateway through either door and reports the outcome in one shape, so a test runs over both. */
 public final class Doors implements AutoCloseable {
 
-    /** What a door answered: the HTTP status or gRPC code, the message, Retry-After if any, the filename if any. */
-    public record Outcome(int httpStatus, Status.Code grpcCode, String message, String retryAfter, String filename) {
+    /**
+     * What a door answered: the HTTP status or gRPC code, the message, Retry-After if any, the filename if any, and who
+     * served it ({@code provider/deployment/model} from the x-gateway-* headers or metadata; null when not said).
+     */
+    public record Outcome(int httpStatus, Status.Code grpcCode, String message, String retryAfter, String filename, String servedBy) {
+        public Outcome(int httpStatus, Status.Code grpcCode, String message, String retryAfter, String filename) {
+            this(httpStatus, grpcCode, message, retryAfter, filename, null);
+        }
+    }
+
+    private static String servedBy(String provider, String deployment, String model) {
+        return provider == null ? null : provider + "/" + deployment + "/" + model;
     }
 
     public enum Door { REST, GRPC }
@@ -51,15 +61,23 @@ public final class Doors implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         var json = JSON.readTree(response.body());
         return new Outcome(response.statusCode(), null, json.path("error").asText(null),
-                response.headers().firstValue("Retry-After").orElse(null), json.path("filename").asText(null));
+                response.headers().firstValue("Retry-After").orElse(null), json.path("filename").asText(null),
+                servedBy(response.headers().firstValue("x-gateway-provider").orElse(null),
+                        response.headers().firstValue("x-gateway-deployment").orElse(null),
+                        response.headers().firstValue("x-gateway-model").orElse(null)));
     }
 
     public Outcome grpc(String prompt, long deadlineMs) {
         try {
+            java.util.concurrent.atomic.AtomicReference<Metadata> headers = new java.util.concurrent.atomic.AtomicReference<>();
             ImageResponse response = ImageGenerationServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(io.grpc.stub.MetadataUtils.newCaptureMetadataInterceptor(headers, new java.util.concurrent.atomic.AtomicReference<>()))
                     .withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
                     .generateImage(ImageRequest.newBuilder().setPrompt(prompt).setApiKey(key).build());
-            return new Outcome(0, Status.Code.OK, null, null, response.getFilename());
+            Metadata h = headers.get();
+            return new Outcome(0, Status.Code.OK, null, null, response.getFilename(), h == null ? null
+                    : servedBy(h.get(GrpcStatusInterceptor.X_GATEWAY_PROVIDER), h.get(GrpcStatusInterceptor.X_GATEWAY_DEPLOYMENT),
+                            h.get(GrpcStatusInterceptor.X_GATEWAY_MODEL)));
         } catch (StatusRuntimeException e) {
             Metadata trailers = e.getTrailers();
             String retryAfter = trailers == null ? null : trailers.get(GrpcStatusInterceptor.RETRY_AFTER);

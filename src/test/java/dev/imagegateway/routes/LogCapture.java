@@ -29,6 +29,11 @@ final class LogCapture implements AutoCloseable {
         logging.updateLoggers();
     }
 
+    /** Every message, formatted, in order. */
+    List<String> messages() {
+        return events.stream().map(e -> e.getMessage().getFormattedMessage()).toList();
+    }
+
     /** Events that carry a stack trace (a throwable), as "logger: message (throwable)". */
     List<String> withStackTraces() {
         return events.stream().filter(e -> e.getThrown() != null)

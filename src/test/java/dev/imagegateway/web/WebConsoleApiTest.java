@@ -163,7 +163,9 @@ class WebConsoleApiTest extends ConsoleTestSupport {
         do {
             Thread.sleep(100);
             view = getJson("/api/batches");
-        } while ((view.get("done").isEmpty() || view.get("rejected").isEmpty()) && System.currentTimeMillis() < deadline);
+            // the report is written a moment before the batch leaves the active list: wait for the settled view
+        } while ((view.get("done").isEmpty() || view.get("rejected").isEmpty() || !view.get("active").isEmpty()
+                || !view.get("waiting").isEmpty()) && System.currentTimeMillis() < deadline);
         assertTrue(view.get("enabled").asBoolean());
         JsonNode done = view.get("done").get(0);
         assertEquals("two.txt", done.get("file").asText());
