@@ -53,7 +53,9 @@ public class UpstreamRetryPolicy {
         // while the error handler decides, the failure sits in EXCEPTION_CAUGHT rather than on the exchange
         Throwable failure = exchange.getException() != null
                 ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        int attempts = exchange.getProperty(ATTEMPTS, 1, Integer.class);
+        // with a plan of deployments, a retry repeats the whole plan: what counts is the rounds through it
+        DeploymentPlanner.Plan plan = exchange.getProperty(DeploymentPlanner.PLAN, DeploymentPlanner.Plan.class);
+        int attempts = plan != null ? Math.max(1, plan.rounds()) : exchange.getProperty(ATTEMPTS, 1, Integer.class);
         if (attempts > maxRetries || !isRetryable(failure) || isCancelled(exchange)) {
             return false;
         }
@@ -67,7 +69,7 @@ public class UpstreamRetryPolicy {
             LOG.info("Not retrying the upstream: the client's deadline leaves no time for another attempt");
             return false;
         }
-        LOG.warn("Upstream attempt {} failed ({}); retrying in {} ms", attempts, describe(failure), delay);
+        LOG.warn("Upstream {} {} failed ({}); retrying in {} ms", plan != null ? "round" : "attempt", attempts, describe(failure), delay);
         exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
         metrics.retry();
         return true;
