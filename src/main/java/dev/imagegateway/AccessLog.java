@@ -28,13 +28,32 @@ public class AccessLog implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger("dev.imagegateway.access");
 
     private final String door;
-    private final boolean logPrompts;
-    private final GatewayMetrics metrics;
+    private volatile Boolean logPrompts;
+    private volatile GatewayMetrics metrics;
 
     public AccessLog(String door, boolean logPrompts, GatewayMetrics metrics) {
         this.door = door;
         this.logPrompts = logPrompts;
         this.metrics = metrics;
+    }
+
+    /**
+     * The access log of {@code door}, declared in its route file: the metrics and ACCESS_LOG_PROMPTS are taken from the
+     * context on first use (the door's beans are made when its file is read, before the gateway's own are bound).
+     */
+    public AccessLog(String door) {
+        this.door = door;
+    }
+
+    private void resolve(Exchange exchange) {
+        if (metrics == null) {
+            GatewayMetrics bound = exchange.getContext().getRegistry().lookupByNameAndType("gatewayMetrics", GatewayMetrics.class);
+            metrics = bound != null ? bound : GatewayMetrics.NONE;
+        }
+        if (logPrompts == null) {
+            logPrompts = Boolean.parseBoolean(exchange.getContext().getPropertiesComponent().resolveProperty("access-log.prompts")
+                    .orElse("false").trim());
+        }
     }
 
     /** The caller's id when it is 1 to 128 visible ASCII characters, else null. */
@@ -44,6 +63,7 @@ public class AccessLog implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        resolve(exchange);
         long[] start = {System.nanoTime()};
         String callerId = door.equals("grpc") ? dev.imagegateway.grpc.GrpcStatusInterceptor.REQUEST_ID.get()
                 : saneRequestId(exchange.getMessage().getHeader("X-Request-Id", String.class));

@@ -5,14 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.imagegateway.AccessLog;
 import dev.imagegateway.gallery.ImageFileReader;
 import dev.imagegateway.gallery.ImageGalleryLister;
 import dev.imagegateway.gallery.ImageMetadata;
 import dev.imagegateway.grpc.GrpcDrain;
-import dev.imagegateway.grpc.GrpcRequestReader;
-import dev.imagegateway.grpc.GrpcResponseWriter;
-import dev.imagegateway.grpc.GrpcStatusInterceptor;
 import dev.imagegateway.inbox.ActiveBatches;
 import dev.imagegateway.inbox.InboxBatchReporter;
 import dev.imagegateway.inbox.InboxBatchStarter;
@@ -20,9 +16,6 @@ import dev.imagegateway.inbox.InboxBatchView;
 import dev.imagegateway.inbox.InboxFileRejecter;
 import dev.imagegateway.inbox.InboxLineReader;
 import dev.imagegateway.inbox.InboxLineRecorder;
-import dev.imagegateway.openai.OpenAiDoorRequestReader;
-import dev.imagegateway.openai.OpenAiDoorResponseWriter;
-import dev.imagegateway.openai.OpenAiErrorResponder;
 import dev.imagegateway.ops.GatewayMetrics;
 import dev.imagegateway.ops.ImagesFolderHealthCheck;
 import dev.imagegateway.ops.UpstreamCircuitHealthCheck;
@@ -37,17 +30,12 @@ import dev.imagegateway.pipeline.RequestValidator;
 import dev.imagegateway.provider.CircuitBreakerRejection;
 import dev.imagegateway.provider.UpstreamAttemptGuard;
 import dev.imagegateway.provider.UpstreamRetryPolicy;
-import dev.imagegateway.rest.RestErrorResponder;
-import dev.imagegateway.rest.RestMethodGuard;
-import dev.imagegateway.rest.RestRequestReader;
-import dev.imagegateway.rest.RestResponseWriter;
 import dev.imagegateway.security.ApiKeyFilter;
 import dev.imagegateway.security.ApiKeys;
 import dev.imagegateway.security.KeyLimiter;
 import dev.imagegateway.security.KeyRing;
 import dev.imagegateway.security.PresentedKeyReader;
 import dev.imagegateway.web.ConsoleInfo;
-import dev.imagegateway.web.WebConsoleAssets;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -298,43 +286,24 @@ public class GatewayBootstrap implements CamelConfiguration {
                 registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class), deadlines, metrics,
                 mode.isEmpty() ? "auto" : settings.provider()));
         registry.bind("circuitBreakerRejection", new CircuitBreakerRejection(longProperty(pc, "circuit.open-seconds"), metrics));
-        boolean logPrompts = Boolean.parseBoolean(pc.resolveProperty("access-log.prompts").orElse("false"));
-        registry.bind("grpcAccessLog", new AccessLog("grpc", logPrompts, metrics));
-        registry.bind("restAccessLog", new AccessLog("rest", logPrompts, metrics));
-        registry.bind("openAiAccessLog", new AccessLog("openai", logPrompts, metrics));
-        registry.bind("consoleAccessLog", new AccessLog("console", logPrompts, metrics));
-        // gRPC door; camel-grpc picks up every ServerInterceptor bean by itself
-        registry.bind("grpcRequestReader", new GrpcRequestReader());
-        registry.bind("grpcResponseWriter", new GrpcResponseWriter());
-        registry.bind("grpcStatusInterceptor", new GrpcStatusInterceptor());
-        registry.bind("grpcDrain", new GrpcDrain());
-        registry.bind("standardGrpcServices", new dev.imagegateway.grpc.StandardGrpcServices(booleanProperty(pc, "grpc.reflection", true)));
-        // camel-grpc builds its service through this factory (by name): malformed request messages are INVALID_ARGUMENT
-        registry.bind("grpcBindableServiceFactory", new dev.imagegateway.grpc.MalformedRequestGuard());
-        // REST door
-        registry.bind("restMethodGuard", new RestMethodGuard());
+        // what the HTTP doors share; each door's own beans are declared in its route file (routes/*-door.yaml)
         dev.imagegateway.rest.CorsPolicy cors = new dev.imagegateway.rest.CorsPolicy(pc.resolveProperty("cors.origins").orElse(""));
         registry.bind("corsPolicy", cors);
         registry.bind("httpReplyHeaders", new dev.imagegateway.rest.HttpReplyHeaders(cors));
         registry.bind("shutdownGate", new dev.imagegateway.ops.ShutdownGate());
-        registry.bind("restRequestReader", new RestRequestReader());
-        registry.bind("restResponseWriter", new RestResponseWriter());
-        registry.bind("restErrorResponder", new RestErrorResponder());
-        // OpenAI-compatible door, and the saved images it links to
+        // beans of the doors made from the gateway's settings (each door's other beans are in its route file): the
+        // gRPC standard services, and the OpenAI door's reader with the saved images it links to
+        registry.bind("standardGrpcServices", new dev.imagegateway.grpc.StandardGrpcServices(booleanProperty(pc, "grpc.reflection", true)));
         boolean tls = "TLS".equals(pc.resolveProperty("gateway.grpc-negotiation").orElse(""));
-        registry.bind("openAiDoorRequestReader", new OpenAiDoorRequestReader(
+        registry.bind("openAiDoorRequestReader", new dev.imagegateway.openai.OpenAiDoorRequestReader(
                 registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),
                 pc.resolveProperty("public.base-url").map(String::trim).orElse(""), tls, settings.httpPort()));
-        registry.bind("openAiDoorResponseWriter", new OpenAiDoorResponseWriter());
-        registry.bind("openAiErrorResponder", new OpenAiErrorResponder());
-        registry.bind("readMethodGuard", new RestMethodGuard("GET"));
         registry.bind("imageFileReader", new ImageFileReader(settings.imagesDir()));
         // web console: its page, the gallery and what is recorded beside each image
         ImageMetadata metadata = new ImageMetadata(settings.imagesDir(),
                 Boolean.parseBoolean(pc.resolveProperty("images.metadata").orElse("true").trim()));
         registry.bind("imageMetadata", metadata);
         registry.bind("imageGalleryLister", new ImageGalleryLister(settings.imagesDir(), metadata));
-        registry.bind("webConsoleAssets", new WebConsoleAssets());
         registry.bind("consoleInfo", new ConsoleInfo(settings, registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),
                 registry.lookupByNameAndType("modelWatch", ModelWatch.class), java.time.Clock.systemUTC())
                 .offlineWhen(registry.lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class)::offline));

@@ -49,7 +49,7 @@ public class OpenAiDoorRequestReader implements Processor {
      */
     public OpenAiDoorRequestReader(ModelCatalogSource catalogs, String publicBaseUrl, boolean tls, int httpPort) {
         this.catalogs = catalogs;
-        this.publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl.replaceAll("/+$", "");
+        this.publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl.trim().replaceAll("/+$", "");
         this.scheme = tls ? "https" : "http";
         this.httpPort = httpPort;
     }

@@ -114,11 +114,15 @@ public class Deployments {
         return new LiveDeployment(spec, provider, routeId, breaker, this::lookup);
     }
 
-    /** A variable for a credential reference: the environment, {@code .env}, application.properties, in that order. */
+    /**
+     * A variable (env:NAME) or setting (openai.api-key) by name: through Camel's properties, which read the environment
+     * (when the name is a variable's own, or the setting's OPENAI_API_KEY form), {@code .env} and application.properties;
+     * then the process environment directly.
+     */
     private String lookup(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            value = context.getPropertiesComponent().resolveProperty(name).orElse(null);
+        String value = context.getPropertiesComponent().resolveProperty(name).orElse(null);
+        if ((value == null || value.isBlank()) && name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            value = System.getenv(name);
         }
         return value;
     }

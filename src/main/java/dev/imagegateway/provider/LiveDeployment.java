@@ -63,7 +63,16 @@ public final class LiveDeployment {
 
     /** The API root: the deployment's {@code base_url}, else its provider's; empty when neither says. */
     public String baseUrl() {
-        return spec.baseUrl() != null ? spec.baseUrl() : provider.getBaseUrl();
+        if (spec.baseUrl() != null) {
+            return spec.baseUrl();
+        }
+        String setting = provider.getBaseUrlSetting();
+        String url = setting == null ? null : lookup.apply(setting);
+        url = url == null ? "" : url.trim();
+        while (url.endsWith("/")) {
+            url = url.substring(0, url.length() - 1);
+        }
+        return url;
     }
 
     public String apiVersion() {

@@ -9,7 +9,7 @@ package dev.imagegateway.provider;
 public class ProviderDefaults {
 
     private String name;
-    private String baseUrl = "";
+    private String baseUrlSetting;
     private String apiKeySetting;
     private boolean keyRequired = true;
     private boolean endpointRequired = true;
@@ -22,23 +22,23 @@ public class ProviderDefaults {
         this.name = name;
     }
 
-    /** Its API root; empty when every deployment must give its own {@code base_url} (Azure, openai-compatible). */
-    public String getBaseUrl() {
-        return baseUrl;
+    /**
+     * The setting that holds its API root ({@code openai.base-url}: OPENAI_BASE_URL...), or null when every deployment
+     * must give its own {@code base_url} (openai-compatible). Names, not values, for the same reason as the key: this
+     * bean is made when its route file is read, before {@code .env} is a source of settings.
+     */
+    public String getBaseUrlSetting() {
+        return baseUrlSetting;
     }
 
-    public void setBaseUrl(String baseUrl) {
-        String url = baseUrl == null ? "" : baseUrl.trim();
-        while (url.endsWith("/")) {
-            url = url.substring(0, url.length() - 1);
-        }
-        this.baseUrl = url;
+    public void setBaseUrlSetting(String baseUrlSetting) {
+        this.baseUrlSetting = baseUrlSetting == null || baseUrlSetting.isBlank() ? null : baseUrlSetting.trim();
     }
 
     /**
      * The setting that holds its credential ({@code openai.api-key}: OPENAI_API_KEY, {@code .env}, application.properties),
      * or null for none. The name, not the value: a value written as a placeholder here would be resolved, and logged at
-     * DEBUG, by Camel; the setting is read when a call needs it.
+     * DEBUG, by Camel (and before {@code .env} is read); the setting is read when a call needs it.
      */
     public String getApiKeySetting() {
         return apiKeySetting;
@@ -68,6 +68,6 @@ public class ProviderDefaults {
 
     @Override
     public String toString() {
-        return "ProviderDefaults[" + name + ", " + baseUrl + "]";
+        return "ProviderDefaults[" + name + "]";
     }
 }

@@ -79,7 +79,7 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
                 context.getPropertiesComponent().addOverrideProperty("inbox.dir", inboxDir.toString());
             }
         });
-        GatewayBootstrap.install(configuration, null);
+        GatewayBootstrap.install(configuration, dotEnvFile());
     }
 
     @Override
@@ -103,6 +103,11 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
         if (context != null) {
             context.stop();
         }
+    }
+
+    /** The seed's {@code .env} file the gateway reads, or null for none. */
+    protected Path dotEnvFile() {
+        return null;
     }
 
     /** Properties of the gateway under test beyond ports and keys. */

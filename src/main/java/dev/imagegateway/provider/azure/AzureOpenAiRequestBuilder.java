@@ -22,18 +22,14 @@ import org.apache.camel.Processor;
  */
 public class AzureOpenAiRequestBuilder implements Processor {
 
-    private String defaultApiVersion = "2025-04-01-preview";
-
-    public void setDefaultApiVersion(String version) {
-        if (version != null && !version.isBlank()) {
-            this.defaultApiVersion = version.trim();
-        }
-    }
+    private static final String DEFAULT_API_VERSION = "2025-04-01-preview";
 
     @Override
     public void process(Exchange exchange) {
         LiveDeployment deployment = ProviderCall.deployment(exchange);
-        String version = deployment.apiVersion() != null ? deployment.apiVersion() : defaultApiVersion;
+        String version = deployment.apiVersion() != null ? deployment.apiVersion()
+                : exchange.getContext().getPropertiesComponent().resolveProperty("azure-openai.api-version")
+                        .map(String::trim).filter(v -> !v.isEmpty()).orElse(DEFAULT_API_VERSION);
         String name = ProviderCall.upstreamModel(exchange);
         String url = "v1".equals(version)
                 ? deployment.baseUrl() + "/openai/v1/images/generations"

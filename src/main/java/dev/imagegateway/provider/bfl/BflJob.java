@@ -41,11 +41,14 @@ public class BflJob {
     /** Exchange property: true while the job is not ready (the route's poll loop runs while it is). */
     public static final String PENDING = "gatewayBflPending";
 
-    private long pollIntervalMs = 500;
-
-    /** Time between polls (BFL_POLL_INTERVAL_MS). */
-    public void setPollIntervalMs(long pollIntervalMs) {
-        this.pollIntervalMs = Math.max(10, pollIntervalMs);
+    /** Time between polls: BFL_POLL_INTERVAL_MS, read when a job starts (the environment, .env, application.properties). */
+    static long pollIntervalMs(Exchange exchange) {
+        String value = exchange.getContext().getPropertiesComponent().resolveProperty("bfl.poll-interval-ms").orElse("500").trim();
+        try {
+            return Math.max(10, Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Setting bfl.poll-interval-ms must be a whole number, not '" + value + "'");
+        }
     }
 
     /** One job per image; FLUX takes pixels (multiples of 16), png or jpeg, and nothing else of OpenAI's. */
@@ -100,7 +103,7 @@ public class BflJob {
 
     /** Waits the poll interval (or less, to the deadline), then aims the poll; nothing is sent once time is up. */
     public void poll(Exchange exchange) throws InterruptedException {
-        long until = System.currentTimeMillis() + pollIntervalMs;
+        long until = System.currentTimeMillis() + pollIntervalMs(exchange);
         while (true) {
             UpstreamDeadline.checkTimeLeft(exchange);
             long left = until - System.currentTimeMillis();

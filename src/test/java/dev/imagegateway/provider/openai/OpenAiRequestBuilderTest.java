@@ -94,10 +94,10 @@ class OpenAiRequestBuilderTest {
         RequestValidator.Validated valid = validator.validate(new GenerationRequest("x", "1024x1024", "rest"));
         ProviderDefaults openai = new ProviderDefaults();
         openai.setName("openai");
-        openai.setBaseUrl("https://api.openai.com/v1/");
+        openai.setBaseUrlSetting("openai.base-url");
         openai.setApiKeySetting("openai.api-key");
         exchange.setProperty(LiveDeployment.PROPERTY, LiveDeployment.standalone(valid.model().served().deployments().get(0), openai,
-                name -> name.equals("openai.api-key") ? "sk-upstream" : null));
+                name -> name.equals("openai.api-key") ? "sk-upstream" : name.equals("openai.base-url") ? "https://api.openai.com/v1/" : null));
         exchange.setProperty(ProviderCall.REQUEST, valid.request());
         exchange.setProperty(dev.imagegateway.pipeline.ServedModel.PROPERTY, valid.model());
         exchange.getMessage().setHeader("X-API-KEY", "gateway-key");
