@@ -9,8 +9,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness lists each deployment's circuit (its message, "deployment circuits: openai-a OPEN, openai-b CLOSED", and
- * the details {@code circuit.<deployment>: CLOSED | OPEN | HALF_OPEN}); it is DOWN
- * only while every deployment's circuit is open, when no request can be served.
+ * the details {@code circuit.<deployment>: CLOSED | OPEN | HALF_OPEN}); it is DOWN only while the circuit of every
+ * deployment that can be called (its key set) is open, when no request can be served.
  */
 public class UpstreamCircuitHealthCheck extends AbstractHealthCheck {
 
@@ -31,11 +31,14 @@ public class UpstreamCircuitHealthCheck extends AbstractHealthCheck {
         java.util.List<String> circuits = new java.util.ArrayList<>();
         if (deployments != null) {
             for (LiveDeployment d : deployments.all()) {
-                total++;
                 builder.detail("circuit." + d.name(), d.breaker().getState().name());
                 circuits.add(d.name() + " " + d.breaker().getState().name());
-                if (d.circuitOpen()) {
-                    open++;
+                // a deployment without its key serves nothing either way: readiness is about those that can
+                if (d.notConfigured() == null) {
+                    total++;
+                    if (d.circuitOpen()) {
+                        open++;
+                    }
                 }
             }
         }
@@ -44,7 +47,7 @@ public class UpstreamCircuitHealthCheck extends AbstractHealthCheck {
         builder.message("deployment circuits: " + (circuits.isEmpty() ? "none yet" : String.join(", ", circuits)));
         builder.detail("state", total == 0 ? "UNKNOWN" : open == 0 ? "CLOSED" : open == total ? "OPEN" : "PARTLY_OPEN");
         if (total > 0 && open == total) {
-            builder.detail("reason", "every deployment's circuit is open").down();
+            builder.detail("reason", "the circuit of every deployment is open").down();
         } else {
             builder.up();
         }

@@ -113,9 +113,15 @@ public class UpstreamRetryPolicy {
     }
 
     private static String describe(Throwable failure) {
-        if (failure instanceof GatewayException ge && ge.upstreamStatus() > 0) {
-            return "HTTP " + ge.upstreamStatus();
+        // Camel hands the failure over wrapped: the first cause that says what happened
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof GatewayException ge) {
+                return ge.upstreamStatus() > 0 ? "HTTP " + ge.upstreamStatus() : ge.kind().name();
+            }
+            if (!(t instanceof org.apache.camel.RuntimeCamelException) || t.getCause() == null) {
+                return t.getClass().getSimpleName();
+            }
         }
-        return failure == null ? "unknown" : failure.getClass().getSimpleName();
+        return "unknown";
     }
 }

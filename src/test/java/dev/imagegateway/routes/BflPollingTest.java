@@ -1,25 +1,20 @@
 package dev.imagegateway.routes;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import imagegeneration.ImageGenerationServiceGrpc;
 import imagegeneration.ImageRequest;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,60 +22,41 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A FLUX job that takes longer than the caller will wait: the answer is DEADLINE_EXCEEDED / 504 when the deadline
  * passes, and no poll is sent after it, nor after a caller cancels.
  */
-class BflPollingTest extends GatewayTestSupport {
-
-    private static final WireMockServer STUB = new WireMockServer(options().dynamicPort());
-
-    static {
-        STUB.start();
-    }
-
-    private static String base() {
-        return "http://localhost:" + STUB.port();
-    }
+class BflPollingTest extends ProviderStubTestSupport {
 
     @Override
-    protected Properties gatewayProperties() {
-        Properties p = new Properties();
-        try {
-            Path file = Files.createTempFile("bfl", ".yaml");
-            Files.writeString(file, """
+    protected String catalog() {
+        return """
                     default: flux-2-pro
                     models:
                       flux-2-pro:
                         deployments: [{name: bfl-main, provider: bfl, base_url: BASE/bfl/v1, api_key: env:KEY_BFL}]
-                    """.replace("BASE", base()));
-            p.setProperty("models.file", file.toString());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+                    """;
+    }
+
+    @Override
+    protected void settings(Properties p) {
         p.setProperty("KEY_BFL", "k-bfl");
         p.setProperty("bfl.poll-interval-ms", "100");
         p.setProperty("upstream.retries", "0");
         // the REST door's deadline: the gateway's own call timeout
         p.setProperty("upstream.call-timeout-ms", "1500");
-        return p;
     }
 
     @BeforeEach
     void aJobThatIsNeverReady() {
-        STUB.resetAll();
-        STUB.stubFor(post(urlEqualTo("/bfl/v1/flux-2-pro")).willReturn(ProviderKits.json(200,
+        stub().resetAll();
+        stub().stubFor(post(urlEqualTo("/bfl/v1/flux-2-pro")).willReturn(ProviderKits.json(200,
                 "{\"id\":\"job-1\",\"polling_url\":\"" + base() + "/bfl/v1/get_result?id=job-1\"}")));
-        STUB.stubFor(ProviderKits.Bfl.poll().willReturn(ProviderKits.json(200, "{\"id\":\"job-1\",\"status\":\"Pending\",\"result\":null}")));
+        stub().stubFor(ProviderKits.Bfl.poll().willReturn(ProviderKits.json(200, "{\"id\":\"job-1\",\"status\":\"Pending\",\"result\":null}")));
     }
 
-    @AfterAll
-    void stopStub() {
-        STUB.stop();
-    }
-
-    private static int polls() {
-        return STUB.findAll(getRequestedFor(urlEqualTo("/bfl/v1/get_result?id=job-1"))).size();
+    private int polls() {
+        return stub().findAll(getRequestedFor(urlEqualTo("/bfl/v1/get_result?id=job-1"))).size();
     }
 
     /** Polls sent once the outcome is known stay as they were a while later. */
-    private static void assertNoFurtherPolls() throws InterruptedException {
+    private void assertNoFurtherPolls() throws InterruptedException {
         Thread.sleep(150); // a poll already on the wire when the answer went out may still land
         int settled = polls();
         Thread.sleep(700);

@@ -5,11 +5,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.grpc.Status;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +17,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,9 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * for a reason another may not share (503, 429) hands the request to the next, the answer names who served it, and
  * a refusal of the request itself (policy) goes back to the client untried elsewhere.
  */
-class FailoverTest extends GatewayTestSupport {
+class FailoverTest extends ProviderStubTestSupport {
 
-    private static final WireMockServer STUB = new WireMockServer(options().dynamicPort());
     private static final byte[] PNG = UpstreamStub.png(8, 8);
     private static final String A = "/a/v1/images/generations";
     private static final String B = "/b/v1/images/generations";
@@ -39,16 +35,9 @@ class FailoverTest extends GatewayTestSupport {
     private final ProviderKits.Kit gemini = new ProviderKits.Gemini();
     private final ProviderKits.Kit stability = new ProviderKits.Stability();
 
-    static {
-        STUB.start();
-    }
-
-    private static String base() {
-        return "http://localhost:" + STUB.port();
-    }
-
     /** The issue's catalog: gpt-image-2.6-flare on two OpenAI deployments, then a Google and a Stability model. */
-    static String catalog(String base) {
+    @Override
+    protected String catalog() {
         return """
                 default: gpt-image-2.6-flare
                 models:
@@ -68,19 +57,11 @@ class FailoverTest extends GatewayTestSupport {
                     deployments: [{name: google-main, provider: google, base_url: BASE/google/v1beta, api_key: env:KEY_G}]
                   stable-image-core:
                     deployments: [{name: stability-main, provider: stability, base_url: BASE/stability, api_key: env:KEY_S}]
-                """.replace("BASE", base);
+                """;
     }
 
     @Override
-    protected Properties gatewayProperties() {
-        Properties p = new Properties();
-        try {
-            Path file = Files.createTempFile("failover", ".yaml");
-            Files.writeString(file, catalog(base()));
-            p.setProperty("models.file", file.toString());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+    protected void settings(Properties p) {
         p.setProperty("KEY_A", "k-a");
         p.setProperty("KEY_B", "k-b");
         p.setProperty("KEY_G", "k-google");
@@ -89,12 +70,11 @@ class FailoverTest extends GatewayTestSupport {
         p.setProperty("upstream.retries", "0");
         p.setProperty("circuit.minimum-calls", "4");
         p.setProperty("circuit.sliding-window", "8");
-        return p;
     }
 
     @BeforeEach
     void reset() throws Exception {
-        STUB.resetAll();
+        stub().resetAll();
         clearImages();
         // each test starts with every circuit closed
         context.getRegistry().lookupByNameAndType("deployments", dev.imagegateway.provider.Deployments.class).all()
@@ -102,23 +82,22 @@ class FailoverTest extends GatewayTestSupport {
     }
 
     @AfterAll
-    void stopStub() {
-        STUB.stop();
+    void closeDoors() {
         doors.close();
     }
 
     private final Doors doors = new Doors(httpPort(), grpcPort(), KEY);
 
-    private static void answer(String path, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {
-        STUB.stubFor(post(urlEqualTo(path)).willReturn(response));
+    private void answer(String path, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {
+        stub().stubFor(post(urlEqualTo(path)).willReturn(response));
     }
 
-    private static void image(String path) {
+    private void image(String path) {
         answer(path, ProviderKits.json(200, ProviderKits.openAiData(PNG, 1)));
     }
 
-    private static int calls(String path) {
-        return STUB.findAll(postRequestedFor(urlEqualTo(path))).size();
+    private int calls(String path) {
+        return stub().findAll(postRequestedFor(urlEqualTo(path))).size();
     }
 
     @Test
@@ -158,7 +137,7 @@ class FailoverTest extends GatewayTestSupport {
         answer(A, ProviderKits.json(400, "{\"error\":{\"message\":\"Your request was rejected by the safety system\","
                 + "\"param\":\"prompt\",\"code\":\"content_policy_violation\"}}"));
         image(B);
-        gemini.stubImages(STUB, base(), PNG, 1);
+        gemini.stubImages(stub(), base(), PNG, 1);
         Doors.Outcome rest = doors.rest("something refused");
         assertEquals(400, rest.httpStatus());
         assertTrue(rest.message().contains("safety system"), rest.message());
@@ -170,7 +149,7 @@ class FailoverTest extends GatewayTestSupport {
     void whenBothOpenAiDeploymentsFailTheFallbackModelServes() throws Exception {
         answer(A, ProviderKits.json(503, "{}"));
         answer(B, ProviderKits.json(502, "{}"));
-        gemini.stubImages(STUB, base(), PNG, 1);
+        gemini.stubImages(stub(), base(), PNG, 1);
         Doors.Outcome rest = doors.rest("a kite");
         assertEquals(200, rest.httpStatus(), rest.message());
         assertEquals("google/google-main/gemini-3.1-flash-image", rest.servedBy());
@@ -204,8 +183,8 @@ class FailoverTest extends GatewayTestSupport {
     void everyRequestIsServedWhileTheFirstDeploymentAnswers503AndItsCircuitOpens() throws Exception {
         answer(A, ProviderKits.json(503, "{\"error\":{\"message\":\"overloaded\"}}"));
         image(B);
-        gemini.stubImages(STUB, base(), PNG, 1);
-        stability.stubImages(STUB, base(), PNG, 1);
+        gemini.stubImages(stub(), base(), PNG, 1);
+        stability.stubImages(stub(), base(), PNG, 1);
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 12; i++) {
             Doors.Outcome rest = doors.rest("balanced " + i);

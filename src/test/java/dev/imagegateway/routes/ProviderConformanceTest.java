@@ -14,9 +14,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,7 +25,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,49 +36,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rate limit 429 with its Retry-After, a server error 502, a policy refusal 400); what it cannot express is a 400
  * naming the field, before any call.
  */
-class ProviderConformanceTest extends GatewayTestSupport {
+class ProviderConformanceTest extends ProviderStubTestSupport {
 
-    private static final WireMockServer STUB = new WireMockServer(options().dynamicPort());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] PNG = UpstreamStub.png(24, 16);
     private final HttpClient http = HttpClient.newHttpClient();
 
-    static {
-        STUB.start();
-    }
-
-    private static String base() {
-        return "http://localhost:" + STUB.port();
+    @Override
+    protected String catalog() {
+        return ProviderKits.catalog("BASE");
     }
 
     @Override
-    protected Properties gatewayProperties() {
-        Properties p = new Properties();
-        try {
-            Path catalog = Files.createTempFile("providers", ".yaml");
-            Files.writeString(catalog, ProviderKits.catalog(base()));
-            p.setProperty("models.file", catalog.toString());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+    protected void settings(Properties p) {
         p.putAll(ProviderKits.keys());
         p.setProperty("image.provider", "openai");
         // the contract of one call: no retries, and a breaker that stays out of the way of the error scenarios
         p.setProperty("upstream.retries", "0");
         p.setProperty("circuit.minimum-calls", "1000");
         p.setProperty("bfl.poll-interval-ms", "20");
-        return p;
     }
 
     @BeforeEach
     void reset() throws Exception {
-        STUB.resetAll();
+        stub().resetAll();
         clearImages();
-    }
-
-    @AfterAll
-    void stopStub() {
-        STUB.stop();
     }
 
     static Stream<ProviderKits.Kit> kits() {
@@ -96,13 +75,13 @@ class ProviderConformanceTest extends GatewayTestSupport {
     }
 
     private List<LoggedRequest> generateCalls(ProviderKits.Kit kit) {
-        return STUB.findAll(postRequestedFor(urlEqualTo(kit.generatePath())));
+        return stub().findAll(postRequestedFor(urlEqualTo(kit.generatePath())));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kits")
     void anImageComesBackSavedAndNamedByWhoServedIt(ProviderKits.Kit kit) throws Exception {
-        kit.stubImages(STUB, base(), PNG, 1);
+        kit.stubImages(stub(), base(), PNG, 1);
         HttpResponse<String> response = generate("{\"model\":\"" + kit.model + "\",\"prompt\":\"a red kite\",\"size\":\"1536x864\"}");
         assertEquals(200, response.statusCode(), response.body());
         JsonNode data = JSON.readTree(response.body()).get("data");
@@ -127,7 +106,7 @@ class ProviderConformanceTest extends GatewayTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kits")
     void nImagesWhateverTheProvidersOwnN(ProviderKits.Kit kit) throws Exception {
-        kit.stubImages(STUB, base(), PNG, kit.imagesPerCall(3));
+        kit.stubImages(stub(), base(), PNG, kit.imagesPerCall(3));
         HttpResponse<String> response = generate("{\"model\":\"" + kit.model + "\",\"prompt\":\"three kites\",\"n\":3,\"size\":\"1024x1024\"}");
         assertEquals(200, response.statusCode(), response.body());
         assertEquals(3, JSON.readTree(response.body()).get("data").size());
@@ -148,7 +127,7 @@ class ProviderConformanceTest extends GatewayTestSupport {
     @MethodSource("errors")
     void providerErrorsBecomeTheContracts(ProviderKits.Kit kit, String what, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer,
                                           int status, String retryAfter) throws Exception {
-        kit.stubGenerate(STUB, answer);
+        kit.stubGenerate(stub(), answer);
         HttpResponse<String> response = generate("{\"model\":\"" + kit.model + "\",\"prompt\":\"a kite\"}");
         assertEquals(status, response.statusCode(), response.body());
         assertEquals(retryAfter, response.headers().firstValue("Retry-After").orElse(null));
@@ -160,7 +139,7 @@ class ProviderConformanceTest extends GatewayTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kits")
     void aPolicyRefusalIsTheClients400(ProviderKits.Kit kit) throws Exception {
-        kit.stubPolicy(STUB, base());
+        kit.stubPolicy(stub(), base());
         HttpResponse<String> response = generate("{\"model\":\"" + kit.model + "\",\"prompt\":\"something refused\"}");
         assertEquals(400, response.statusCode(), response.body());
         JsonNode error = JSON.readTree(response.body()).path("error");
@@ -174,11 +153,11 @@ class ProviderConformanceTest extends GatewayTestSupport {
     void whatTheProviderCannotExpressIsRefusedNamingTheField(ProviderKits.Kit kit) throws Exception {
         String[] option = kit.unsupportedOption();
         org.junit.jupiter.api.Assumptions.assumeTrue(option != null, kit + " takes every OpenAI option");
-        kit.stubImages(STUB, base(), PNG, 1);
+        kit.stubImages(stub(), base(), PNG, 1);
         HttpResponse<String> response = generate("{\"model\":\"" + kit.model + "\",\"prompt\":\"a kite\",\"" + option[0]
                 + "\":\"" + option[1] + "\"}");
         assertEquals(400, response.statusCode(), response.body());
         assertEquals(option[0], JSON.readTree(response.body()).path("error").path("param").asText());
-        assertEquals(0, STUB.findAll(anyRequestedFor(anyUrl())).size(), "nothing was asked of the provider");
+        assertEquals(0, stub().findAll(anyRequestedFor(anyUrl())).size(), "nothing was asked of the provider");
     }
 }

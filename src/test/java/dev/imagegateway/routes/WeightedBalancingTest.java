@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,31 +13,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Three healthy deployments weighted 5:3:2 share 1,000 calls within ±5 % of their weights. */
-class WeightedBalancingTest extends GatewayTestSupport {
-
-    private static final WireMockServer STUB = new WireMockServer(options().dynamicPort().containerThreads(40));
-
-    static {
-        STUB.start();
-    }
+class WeightedBalancingTest extends ProviderStubTestSupport {
 
     @Override
-    protected Properties gatewayProperties() {
-        Properties p = new Properties();
-        try {
-            Path file = Files.createTempFile("weights", ".yaml");
-            Files.writeString(file, """
+    protected String catalog() {
+        return """
                     default: shared
                     models:
                       shared:
@@ -47,27 +33,21 @@ class WeightedBalancingTest extends GatewayTestSupport {
                           - {name: five, provider: openai-compatible, base_url: BASE/five/v1, weight: 5}
                           - {name: three, provider: openai-compatible, base_url: BASE/three/v1, weight: 3}
                           - {name: two, provider: openai-compatible, base_url: BASE/two/v1, weight: 2}
-                    """.replace("BASE", "http://localhost:" + STUB.port()));
-            p.setProperty("models.file", file.toString());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+                    """;
+    }
+
+    @Override
+    protected void settings(Properties p) {
         p.setProperty("image.provider", "openai");
         // the images are not what this test is about
         p.setProperty("images.metadata", "false");
-        return p;
-    }
-
-    @AfterAll
-    void stopStub() {
-        STUB.stop();
     }
 
     @Test
     void eachDeploymentGetsItsWeightsShare() throws Exception {
         byte[] png = UpstreamStub.png(2, 2);
         for (String name : List.of("five", "three", "two")) {
-            STUB.stubFor(post(urlEqualTo("/" + name + "/v1/images/generations"))
+            stub().stubFor(post(urlEqualTo("/" + name + "/v1/images/generations"))
                     .willReturn(ProviderKits.json(200, ProviderKits.openAiData(png, 1))));
         }
         HttpClient http = HttpClient.newHttpClient();
