@@ -66,6 +66,10 @@ class GatewayStartupListener implements ExtendedStartupListener {
         if (standard != null) {
             standard.install(context, "grpc-door");
         }
+        // every deployment made live first (its route and breaker), so that the block below comes out at once
+        dev.imagegateway.provider.DeploymentPlanner planner = context.getRegistry()
+                .lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class);
+        java.util.List<String> deployments = planner.survey();
         // one short block (the libraries' own summaries are at LOG_LEVEL=debug)
         String version = GatewayStartupListener.class.getPackage().getImplementationVersion();
         LOG.info("Image gateway {} started in {} ms", version != null ? version : "(from the sources)",
@@ -77,9 +81,6 @@ class GatewayStartupListener implements ExtendedStartupListener {
                         ? "" : ", server reflection");
         dev.imagegateway.models.ModelCatalogSource catalogs = context.getRegistry()
                 .lookupByNameAndType("modelCatalog", dev.imagegateway.models.ModelCatalogSource.class);
-        dev.imagegateway.provider.DeploymentPlanner planner = context.getRegistry()
-                .lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class);
-        java.util.List<String> deployments = planner.survey();
         LOG.info("  Default model {}; model catalog: {} models from {}; deployments: {}", catalogs.defaultModel(),
                 catalogs.catalog().size(), catalogs.catalog().source(), String.join("; ", deployments));
         LOG.info("  Images in {}; inbox {}", settings.imagesDir().toAbsolutePath(),

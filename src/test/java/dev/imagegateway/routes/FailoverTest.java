@@ -70,6 +70,8 @@ class FailoverTest extends ProviderStubTestSupport {
         p.setProperty("upstream.retries", "0");
         p.setProperty("circuit.minimum-calls", "4");
         p.setProperty("circuit.sliding-window", "8");
+        // an attempt that takes longer is cut and the next deployment tried
+        p.setProperty("upstream.attempt-timeout-ms", "1500");
     }
 
     @BeforeEach
@@ -130,6 +132,25 @@ class FailoverTest extends ProviderStubTestSupport {
         assertEquals("openai/openai-b/gpt-image-2.6-flare", rest.servedBy());
         assertEquals(1, calls(A));
         assertTrue((System.nanoTime() - started) / 1_000_000 < 15_000, "the secondary did not wait out the primary's Retry-After");
+    }
+
+    @Test
+    void aPrimaryThatTimesOutOrDropsTheConnectionHandsTheRequestOn() throws Exception {
+        answer(A, ProviderKits.json(200, ProviderKits.openAiData(PNG, 1)).withFixedDelay(5_000));
+        image(B);
+        long started = System.nanoTime();
+        Doors.Outcome slow = doors.rest("a kite");
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(200, slow.httpStatus(), slow.message());
+        assertEquals("openai/openai-b/gpt-image-2.6-flare", slow.servedBy());
+        assertTrue(tookMs < 4_500, "the primary's attempt was cut at its timeout, not waited out: " + tookMs + " ms");
+
+        stub().resetAll();
+        answer(A, aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER));
+        image(B);
+        Doors.Outcome reset = doors.grpc("a kite", 10_000);
+        assertEquals(Status.Code.OK, reset.grpcCode(), reset.message());
+        assertEquals("openai/openai-b/gpt-image-2.6-flare", reset.servedBy());
     }
 
     @Test
