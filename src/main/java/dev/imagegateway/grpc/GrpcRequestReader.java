@@ -43,8 +43,32 @@ public class GrpcRequestReader implements Processor {
         ImageOptions options = new ImageOptions(blankToNull(request.getQuality()), null, blankToNull(request.getBackground()),
                 blankToNull(request.getModeration()), blankToNull(request.getOutputFormat()),
                 request.hasOutputCompression() ? request.getOutputCompression() : null, null);
+        boolean stream = isStream(exchange);
+        if (!stream && (request.getN() != 0 || request.getPartialImages() != 0)) {
+            throw dev.imagegateway.error.GatewayException.invalid(request.getN() != 0 ? "n" : "partial_images",
+                    "Fields 'n' and 'partial_images' are for GenerateImageStream; GenerateImage answers one image");
+        }
+        if (request.getPartialImages() < 0 || request.getPartialImages() > 3) {
+            throw dev.imagegateway.error.GatewayException.invalid("partial_images", "Field 'partial_images' must be 0 to 3");
+        }
+        if (stream) {
+            @SuppressWarnings("unchecked")
+            io.grpc.stub.StreamObserver<imagegeneration.ImageEvent> observer = exchange.getProperty(RESPONSE_OBSERVER,
+                    io.grpc.stub.StreamObserver.class);
+            exchange.setProperty(dev.imagegateway.pipeline.ImageEvents.PROPERTY, new GrpcImageStream(observer,
+                    request.getPartialImages(), exchange.getProperty(UpstreamRetryPolicy.DEADLINE, Long.class)));
+        }
         exchange.getMessage().setBody(new GenerationRequest(request.getPrompt(), request.getSize(), "grpc",
-                blankToNull(request.getModel()), null, options));
+                blankToNull(request.getModel()), request.getN() == 0 ? null : request.getN(), options));
+    }
+
+    /** Exchange property where camel-grpc (routeControlledStreamObserver) puts the call's response observer. */
+    static final String RESPONSE_OBSERVER = "grpcResponseObserver";
+
+    /** True for GenerateImageStream (camel-grpc names the method called in a header). */
+    static boolean isStream(Exchange exchange) {
+        String method = exchange.getMessage().getHeader("CamelGrpcMethodName", "", String.class);
+        return method.equalsIgnoreCase("GenerateImageStream");
     }
 
     /** proto3 strings are never null: empty means "not set". */

@@ -14,9 +14,15 @@ import org.apache.camel.Processor;
 public class GrpcResponseWriter implements Processor {
 
     @Override
+    @SuppressWarnings("unchecked")
     public void process(Exchange exchange) {
-        GeneratedImage image = exchange.getMessage().getBody(GeneratedImages.class).first();
+        GeneratedImages images = exchange.getMessage().getBody(GeneratedImages.class);
         ServedModel model = exchange.getProperty(ServedModel.PROPERTY, ServedModel.class);
+        if (exchange.getProperty(dev.imagegateway.pipeline.ImageEvents.PROPERTY) instanceof GrpcImageStream stream) {
+            stream.finish(images, model);
+            return;
+        }
+        GeneratedImage image = images.first();
         exchange.getMessage().removeHeaders("*");
         ImageResponse.Builder response = ImageResponse.newBuilder()
                 .setImageBytes(image.base64ByteString())
@@ -25,6 +31,12 @@ public class GrpcResponseWriter implements Processor {
             response.setModel(model.name());
             GrpcStatusInterceptor.servedModel(model);
         }
-        exchange.getMessage().setBody(response.build());
+        ImageResponse reply = response.build();
+        exchange.getMessage().setBody(reply);
+        // the route answers the call itself (routeControlledStreamObserver: the streaming rpc needs its observer)
+        io.grpc.stub.StreamObserver<ImageResponse> observer = exchange.getProperty(GrpcRequestReader.RESPONSE_OBSERVER,
+                io.grpc.stub.StreamObserver.class);
+        observer.onNext(reply);
+        observer.onCompleted();
     }
 }

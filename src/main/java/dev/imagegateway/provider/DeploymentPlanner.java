@@ -202,6 +202,7 @@ public class DeploymentPlanner {
         exchange.setProperty(ServedModel.PROPERTY, plan.requested.by(step.model(), step.spec().provider(), step.spec().name()));
         exchange.setProperty(UpstreamRetryPolicy.ATTEMPTS, plan.attempts == 0 ? null : plan.attempts);
         plan.attempts++;
+        dev.imagegateway.pipeline.ImageEvents.of(exchange).progress(dev.imagegateway.pipeline.ImageEvents.GENERATING);
     }
 
     /**

@@ -38,6 +38,24 @@ public class LocalImageProvider {
 
     private volatile boolean textUnavailable;
 
+    /**
+     * As {@link #generate(GenerationRequest)}, first sending the partial images a streaming client asked for: the
+     * first image drawn at 1/8, 1/4 and 1/2 of its size (the last ones when fewer are asked), coarse to fine, as a
+     * model's partial images come.
+     */
+    public GeneratedImages generate(GenerationRequest request, org.apache.camel.Exchange exchange) {
+        dev.imagegateway.pipeline.ImageEvents events = dev.imagegateway.pipeline.ImageEvents.of(exchange);
+        int partials = Math.min(3, events.partialImages());
+        if (partials > 0) {
+            int[] wh = dimensions(request.size());
+            for (int i = 0; i < partials; i++) {
+                int divisor = 1 << (partials - i);
+                events.partialImage(i, render(request.prompt(), Math.max(1, wh[0] / divisor), Math.max(1, wh[1] / divisor), 0));
+            }
+        }
+        return generate(request);
+    }
+
     /** The request's {@code n} images: the first is the prompt's own picture, each further one a variation. */
     public GeneratedImages generate(GenerationRequest request) {
         int[] wh = dimensions(request.size());
