@@ -62,4 +62,44 @@ class OfflineProviderTest extends GatewayTestSupport {
             channel.shutdownNow();
         }
     }
+
+    @Test
+    void theOfflineProviderStreamsPartialImagesCoarseToFineThenTheImages() throws Exception {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", grpcPort()).usePlaintext().build();
+        try {
+            java.util.Iterator<imagegeneration.ImageEvent> stream = ImageGenerationServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS).generateImageStream(ImageRequest.newBuilder()
+                            .setPrompt("A lighthouse at dusk").setSize("1024x768").setN(2).setPartialImages(3).setApiKey(KEY).build());
+            java.util.List<int[]> partials = new java.util.ArrayList<>();
+            java.util.Map<Integer, java.io.ByteArrayOutputStream> images = new java.util.TreeMap<>();
+            imagegeneration.Done done = null;
+            while (stream.hasNext()) {
+                imagegeneration.ImageEvent event = stream.next();
+                if (event.hasPartialImage()) {
+                    assertTrue(images.isEmpty(), "partial images come before the image");
+                    assertEquals(partials.size(), event.getPartialImage().getIndex());
+                    assertEquals("png", event.getPartialImage().getFormat());
+                    partials.add(pngSize(event.getPartialImage().getImage().toByteArray()));
+                } else if (event.hasChunk()) {
+                    images.computeIfAbsent(event.getChunk().getIndex(), k -> new java.io.ByteArrayOutputStream())
+                            .writeBytes(event.getChunk().getData().toByteArray());
+                } else if (event.hasDone()) {
+                    done = event.getDone();
+                }
+            }
+            // 1/8, 1/4, 1/2 of the size, then the images themselves
+            assertEquals(java.util.List.of("128x96", "256x192", "512x384"),
+                    partials.stream().map(wh -> wh[0] + "x" + wh[1]).toList());
+            assertEquals(2, images.size());
+            assertEquals("local", done.getProvider());
+            assertEquals(2, done.getFilenamesCount());
+            for (int i = 0; i < 2; i++) {
+                byte[] png = images.get(i).toByteArray();
+                assertArrayEquals(new int[] {1024, 768}, pngSize(png));
+                assertArrayEquals(png, Files.readAllBytes(savedImage(done.getFilenames(i))));
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+    }
 }
