@@ -47,8 +47,19 @@ public class ClientCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for the image (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @Option(names = "--stream", description = "Use GenerateImageStream: progress and partial images on stderr, the image "
+            + "written to a file as its chunks arrive (any size, within gRPC's default message limit).")
+    boolean stream;
+
+    @Option(names = "--partial-images", defaultValue = "0", description = "With --stream: partial images to receive (0-3), "
+            + "written as partial-<n>.<format> beside the image.")
+    int partialImages;
+
+    @Option(names = {"-o", "--out"}, description = "With --stream: the file to write the image to (default: its saved name in the current folder).")
+    Path out;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         Dotenv env = Dotenv.configure().ignoreIfMissing().load(); // the real environment wins over .env
         String target = firstNonBlank(server, env.get("SERVER_ADDRESS"), "localhost:50051");
         String apiKey = firstNonBlank(key, env.get("API_SECRET_KEY"), "");
@@ -64,6 +75,9 @@ public class ClientCommand implements Callable<Integer> {
             }
             if (outputFormat != null) {
                 request.setOutputFormat(outputFormat);
+            }
+            if (stream) {
+                return stream(channel, request.setPartialImages(partialImages).build());
             }
             ImageResponse response = ImageGenerationServiceGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
@@ -85,6 +99,65 @@ public class ClientCommand implements Callable<Integer> {
             return 1;
         } finally {
             channel.shutdownNow();
+        }
+    }
+
+    /** GenerateImageStream: events as they come, the image written as its chunks arrive. */
+    private int stream(ManagedChannel channel, ImageRequest request) throws java.io.IOException {
+        java.util.Iterator<imagegeneration.ImageEvent> events = ImageGenerationServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS).generateImageStream(request);
+        java.io.OutputStream file = null;
+        Path written = null;
+        try {
+            while (events.hasNext()) {
+                imagegeneration.ImageEvent event = events.next();
+                switch (event.getEventCase()) {
+                    case PROGRESS -> System.err.printf("[%5.1f s] %s%n", event.getProgress().getElapsedMs() / 1000.0,
+                            event.getProgress().getStage());
+                    case PARTIAL_IMAGE -> {
+                        String name = "partial-" + (event.getPartialImage().getIndex() + 1) + "."
+                                + (event.getPartialImage().getFormat().isEmpty() ? "img" : event.getPartialImage().getFormat());
+                        // beside the image's file
+                        Path partial = out != null ? out.toAbsolutePath().resolveSibling(name) : Path.of(name);
+                        java.nio.file.Files.write(partial, event.getPartialImage().getImage().toByteArray());
+                        System.err.println("          partial image " + (event.getPartialImage().getIndex() + 1) + ": " + partial);
+                    }
+                    case CHUNK -> {
+                        imagegeneration.ImageChunk chunk = event.getChunk();
+                        if (chunk.getIndex() > 0) {
+                            continue; // one image asked for; a second would come with n
+                        }
+                        if (file == null) {
+                            written = out != null ? out : Path.of(chunk.getFilename().isEmpty() ? "image." + chunk.getFormat() : chunk.getFilename());
+                            file = java.nio.file.Files.newOutputStream(written);
+                        }
+                        chunk.getData().writeTo(file);
+                        System.err.printf("          %d of %d bytes%n", chunk.getOffset() + chunk.getData().size(), chunk.getTotalBytes());
+                    }
+                    case DONE -> {
+                        if (file != null) {
+                            file.close();
+                            file = null;
+                        }
+                        imagegeneration.Done done = event.getDone();
+                        System.out.println("Image Generated Successfully!");
+                        System.out.println("Image written to: " + written);
+                        if (done.getFilenamesCount() > 0) {
+                            System.out.println("Image saved as: " + Path.of("images", done.getFilenames(0)));
+                        }
+                        System.out.println("Model: " + done.getModel()
+                                + (done.getProvider().isEmpty() ? "" : " (" + done.getProvider() + "/" + done.getDeployment() + ")"));
+                    }
+                    default -> {
+                        // a newer gateway's event: nothing this client knows to do with it
+                    }
+                }
+            }
+            return 0;
+        } finally {
+            if (file != null) {
+                file.close();
+            }
         }
     }
 

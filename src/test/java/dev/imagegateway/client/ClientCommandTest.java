@@ -70,4 +70,24 @@ class ClientCommandTest extends GatewayTestSupport {
         assertEquals("1", bad[0]);
         assertTrue(bad[1].startsWith("Error: INVALID_ARGUMENT - Field 'size'"), bad[1]);
     }
+
+    @Test
+    void streamsProgressAndPartialImagesAndWritesTheImageAsItArrives() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("client-stream");
+        java.nio.file.Path file = dir.resolve("kite.png");
+        String[] result = run("--prompt", "A kite", "--size", "1024x1024", "--stream", "--partial-images", "2", "--out", file.toString(),
+                "--server", "localhost:" + grpcPort(), "--key", KEY);
+        assertEquals("0", result[0], result[1]);
+        String[] lines = result[1].split("\\R");
+        assertEquals("Image Generated Successfully!", lines[0]);
+        assertEquals("Image written to: " + file, lines[1]);
+        String filename = lines[2].substring("Image saved as: images/".length());
+        assertArrayEquals(java.nio.file.Files.readAllBytes(savedImage(filename)), java.nio.file.Files.readAllBytes(file));
+        assertEquals("Model: gpt-image-2.6-flare (local/local)", lines[3]);
+        assertArrayEquals(new int[] {256, 256}, pngSize(java.nio.file.Files.readAllBytes(dir.resolve("partial-1.png"))));
+        assertArrayEquals(new int[] {512, 512}, pngSize(java.nio.file.Files.readAllBytes(dir.resolve("partial-2.png"))));
+        String[] refused = run("--prompt", "x", "--stream", "--server", "localhost:" + grpcPort(), "--key", "wrong");
+        assertEquals("1", refused[0]);
+        assertEquals("Error: PERMISSION_DENIED - Invalid API key", refused[1].trim());
+    }
 }
