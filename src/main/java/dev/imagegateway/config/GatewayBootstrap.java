@@ -297,7 +297,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         boolean tls = "TLS".equals(pc.resolveProperty("gateway.grpc-negotiation").orElse(""));
         registry.bind("openAiDoorRequestReader", new dev.imagegateway.openai.OpenAiDoorRequestReader(
                 registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),
-                pc.resolveProperty("public.base-url").map(String::trim).orElse(""), tls, settings.httpPort()));
+                pc.resolveProperty("public.base-url").map(String::trim).orElse(""), tls, settings.httpPort())
+                .heartbeatEvery(longProperty(pc, "openai.stream-heartbeat-seconds")));
         registry.bind("imageFileReader", new ImageFileReader(settings.imagesDir()));
         // web console: its page, the gallery and what is recorded beside each image
         ImageMetadata metadata = new ImageMetadata(settings.imagesDir(),

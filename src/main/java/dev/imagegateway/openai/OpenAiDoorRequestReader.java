@@ -22,7 +22,7 @@ import org.apache.camel.Processor;
  * every header.
  * <p>
  * A field the gateway does not know is passed on to the upstream as it came, which judges it: refusing what the
- * upstream would accept is worse than an upstream 400. {@code stream: true} is refused (the gateway answers whole
+ * upstream would accept is worse than an upstream 400. {@code stream: true} answers server-sent events (OpenAiSseStream) (the gateway answered whole
  * images), and a field name that could not be a parameter is refused with OpenAI's own wording.
  */
 public class OpenAiDoorRequestReader implements Processor {
@@ -47,6 +47,14 @@ public class OpenAiDoorRequestReader implements Processor {
      * @param publicBaseUrl where clients reach the gateway (PUBLIC_BASE_URL), or empty to take it from each request's
      *                      Host header
      */
+    private long heartbeatSeconds = 10;
+
+    /** Seconds between the comment lines that keep a stream's connection open while a provider works (OPENAI_STREAM_HEARTBEAT_SECONDS). */
+    public OpenAiDoorRequestReader heartbeatEvery(long seconds) {
+        this.heartbeatSeconds = Math.max(1, seconds);
+        return this;
+    }
+
     public OpenAiDoorRequestReader(ModelCatalogSource catalogs, String publicBaseUrl, boolean tls, int httpPort) {
         this.catalogs = catalogs;
         this.publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl.trim().replaceAll("/+$", "");
@@ -72,19 +80,29 @@ public class OpenAiDoorRequestReader implements Processor {
             }
             extra.put(name, field.getValue());
         }
+        boolean stream = false;
         if (json.hasNonNull("stream")) {
-            JsonNode stream = json.get("stream");
-            if (!stream.isBoolean()) {
+            JsonNode value = json.get("stream");
+            if (!value.isBoolean()) {
                 throw GatewayException.invalid("stream", "Field 'stream' must be a boolean");
             }
-            if (stream.booleanValue()) {
-                throw GatewayException.invalid("stream", "Streaming ('stream': true) is not served by this gateway; "
-                        + "ask without it to receive the whole images");
-            }
+            stream = value.booleanValue();
         }
         Integer partialImages = JsonRequestBody.integer(json, "partial_images");
         if (partialImages != null && (partialImages < 0 || partialImages > 3)) {
             throw GatewayException.invalid("partial_images", "Field 'partial_images' must be 0 to 3");
+        }
+        if (stream) {
+            if (!(exchange.getMessage() instanceof org.apache.camel.component.platform.http.vertx.HttpMessage http)) {
+                throw new IllegalStateException("stream: true needs the HTTP server's response");
+            }
+            if (URL.equals(JsonRequestBody.text(json, "response_format"))) {
+                throw GatewayException.invalid("response_format", "A stream carries the images as b64_json; "
+                        + "leave response_format out or set it to b64_json");
+            }
+            exchange.setProperty(dev.imagegateway.pipeline.ImageEvents.PROPERTY, new OpenAiSseStream(http.getResponse(),
+                    partialImages == null ? 0 : partialImages, exchange.getProperty(dev.imagegateway.AccessLog.REQUEST_ID, String.class),
+                    heartbeatSeconds));
         }
         String model = JsonRequestBody.text(json, "model");
         GenerationRequest request = new GenerationRequest(JsonRequestBody.text(json, "prompt"), JsonRequestBody.text(json, "size"),
@@ -93,6 +111,9 @@ public class OpenAiDoorRequestReader implements Processor {
         exchange.setProperty(RESPONSE_FORMAT, format);
         if (URL.equals(format)) {
             exchange.setProperty(IMAGES_BASE_URL, baseUrl(exchange.getMessage().getHeader("Host", String.class)) + "/images/");
+        }
+        if (exchange.getProperty(dev.imagegateway.pipeline.ImageEvents.PROPERTY) instanceof OpenAiSseStream sse) {
+            sse.asked(request);
         }
         exchange.getMessage().setBody(request);
     }

@@ -38,6 +38,11 @@ public class OpenAiDoorResponseWriter implements Processor {
     @Override
     public void process(Exchange exchange) {
         GeneratedImages images = exchange.getMessage().getBody(GeneratedImages.class);
+        if (exchange.getProperty(dev.imagegateway.pipeline.ImageEvents.PROPERTY) instanceof OpenAiSseStream stream) {
+            stream.complete(images, exchange.getProperty(dev.imagegateway.gallery.ImageMetadata.REQUEST,
+                    dev.imagegateway.pipeline.GenerationRequest.class), exchange.getProperty(ServedModel.PROPERTY, ServedModel.class));
+            return;
+        }
         boolean urls = OpenAiDoorRequestReader.URL.equals(exchange.getProperty(OpenAiDoorRequestReader.RESPONSE_FORMAT, String.class));
         if (urls && images.list().stream().anyMatch(image -> !image.isSaved())) {
             // never a link to a file that will not exist

@@ -26,6 +26,14 @@ public class OpenAiErrorResponder implements Processor {
     @Override
     public void process(Exchange exchange) {
         GatewayException error = ErrorMapper.map(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        if (exchange.getProperty(dev.imagegateway.pipeline.ImageEvents.PROPERTY) instanceof OpenAiSseStream stream) {
+            stream.close();
+            if (stream.started()) {
+                // the 200 and its events are out: the failure is the stream's last event
+                stream.fail(error, body(error, JsonResponses.messageWithId(exchange, error)));
+                return;
+            }
+        }
         JsonResponses.replyRaw(exchange, error.kind().httpStatus(), Buffer.buffer(body(error, JsonResponses.messageWithId(exchange, error))));
         JsonResponses.errorHeaders(exchange, error);
     }

@@ -102,4 +102,36 @@ class OfflineProviderTest extends GatewayTestSupport {
             channel.shutdownNow();
         }
     }
+
+    @Test
+    void theOpenAiSdkStreamsPartialImagesThenTheImage() throws Exception {
+        com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder().apiKey(KEY)
+                .baseUrl("http://localhost:" + httpPort() + "/v1").maxRetries(0).build();
+        java.util.List<Long> partialIndexes = new java.util.ArrayList<>();
+        java.util.List<com.openai.models.images.ImageGenCompletedEvent> completed = new java.util.ArrayList<>();
+        try (com.openai.core.http.StreamResponse<com.openai.models.images.ImageGenStreamEvent> stream = client.images().generateStreaming(
+                com.openai.models.images.ImageGenerateParams.builder().prompt("A lighthouse at dusk").size(
+                        com.openai.models.images.ImageGenerateParams.Size._1024X1024).partialImages(3L).build())) {
+            stream.stream().forEach(event -> {
+                if (event.isGenerationPartialImage()) {
+                    assertTrue(completed.isEmpty(), "partial images come first");
+                    partialIndexes.add(event.asGenerationPartialImage().partialImageIndex());
+                } else if (event.isGenerationCompleted()) {
+                    completed.add(event.asGenerationCompleted());
+                }
+            });
+        }
+        assertEquals(java.util.List.of(0L, 1L, 2L), partialIndexes);
+        assertEquals(1, completed.size());
+        byte[] png = Base64.getDecoder().decode(completed.get(0).b64Json());
+        assertArrayEquals(new int[] {1024, 1024}, pngSize(png));
+        assertEquals(0L, completed.get(0).usage().outputTokens(), "the offline renderer uses no tokens");
+        assertEquals(1, savedImages().stream().filter(f -> {
+            try {
+                return java.util.Arrays.equals(Files.readAllBytes(f), png);
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }).count(), "the streamed image is the saved one");
+    }
 }

@@ -198,12 +198,16 @@ class OpenAiDoorTest extends StubbedGatewayTestSupport {
     }
 
     @Test
-    void streamingIsRefusedNamingTheParameter() throws Exception {
-        HttpResponse<String> stream = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/v1/images/generations"))
-                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\",\"stream\":true,\"partial_images\":2}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertOpenAiError(stream, 400, "stream", "Streaming");
+    void aStreamRefusesWhatItCannotCarryNamingTheParameter() throws Exception {
+        for (String[] bad : new String[][] {
+            {"{\"prompt\":\"x\",\"stream\":true,\"response_format\":\"url\"}", "response_format", "b64_json"},
+            {"{\"prompt\":\"x\",\"stream\":true,\"partial_images\":4}", "partial_images", "0 to 3"},
+            {"{\"prompt\":\"x\",\"stream\":1}", "stream", "boolean"}}) {
+            HttpResponse<String> stream = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/v1/images/generations"))
+                    .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(bad[0])).build(), HttpResponse.BodyHandlers.ofString());
+            assertOpenAiError(stream, 400, bad[1], bad[2]);
+        }
         assertEquals(0, upstreamCalls());
     }
 
