@@ -93,7 +93,7 @@ public class ReplyBudget {
      * Reserves {@code bytes} more for the request's reply (at most the whole budget), waiting at most the configured
      * time; returns the bytes reserved.
      */
-    long reserve(Exchange exchange, long bytes) throws InterruptedException {
+    public long reserve(Exchange exchange, long bytes) throws InterruptedException {
         Held held = exchange.getProperty(HELD, Held.class);
         int units = (int) Math.min(total, (heapCost(bytes) + UNIT - 1) / UNIT);
         if (held == null || units <= 0) {

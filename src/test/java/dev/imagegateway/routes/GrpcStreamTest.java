@@ -206,4 +206,20 @@ class GrpcStreamTest extends StubbedGatewayTestSupport {
                 .generateImage(ImageRequest.newBuilder().setPrompt("x").setApiKey(KEY).setPartialImages(2).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     }
+
+    @Test
+    void partialImagesFromAnUpstreamThatStreamsArriveBeforeTheImage() throws Exception {
+        byte[] partial = UpstreamStub.png(16, 16);
+        byte[] png = UpstreamStub.png(64, 64);
+        upstream().answer(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                .withBody(OpenAiStreamTest.upstreamStream(partial, png, 2)));
+        Received received = receive(stream(request("a streamed kite").toBuilder().setPartialImages(2).build(), 10_000));
+        assertEquals(List.of("progress:accepted", "progress:generating", "partial_image", "progress:received", "progress:saved",
+                "chunk", "done"), received.kinds());
+        assertEquals(2, received.events().stream().filter(ImageEvent::hasPartialImage).count());
+        assertArrayEquals(partial, received.events().stream().filter(ImageEvent::hasPartialImage).findFirst().orElseThrow()
+                .getPartialImage().getImage().toByteArray());
+        assertArrayEquals(png, received.images().get(0));
+        assertEquals(50, received.done().getDone().getUsage().getOutputTokens());
+    }
 }

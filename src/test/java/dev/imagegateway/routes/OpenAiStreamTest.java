@@ -118,4 +118,56 @@ class OpenAiStreamTest extends StubbedGatewayTestSupport {
         assertTrue(error.get("message").asText().contains("the model crashed"), last.data());
         assertEquals(0, savedImages().size());
     }
+
+    /** OpenAI's stream for one image: partial images, then the image, as https://platform.openai.com/docs/api-reference/images-streaming shows. */
+    static String upstreamStream(byte[] partial, byte[] image, int partials) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < partials; i++) {
+            body.append("event: image_generation.partial_image\ndata: {\"type\":\"image_generation.partial_image\",\"b64_json\":\"")
+                    .append(Base64.getEncoder().encodeToString(partial)).append("\",\"created_at\":1764115200,\"size\":\"1024x1024\",")
+                    .append("\"quality\":\"medium\",\"background\":\"opaque\",\"output_format\":\"png\",\"partial_image_index\":")
+                    .append(i).append("}\n\n");
+        }
+        body.append("event: image_generation.completed\ndata: {\"type\":\"image_generation.completed\",\"b64_json\":\"")
+                .append(Base64.getEncoder().encodeToString(image)).append("\",\"created_at\":1764115201,\"size\":\"1024x1024\",")
+                .append("\"quality\":\"medium\",\"background\":\"opaque\",\"output_format\":\"png\",\"usage\":{\"total_tokens\":100,")
+                .append("\"input_tokens\":50,\"output_tokens\":50,\"input_tokens_details\":{\"text_tokens\":50,\"image_tokens\":0}}}\n\n");
+        return body.toString();
+    }
+
+    @Test
+    void anUpstreamThatStreamsIsForwardedEventByEventAndItsImageSaved() throws Exception {
+        byte[] partial = UpstreamStub.png(16, 16);
+        byte[] png = UpstreamStub.png(64, 64);
+        // the upstream's events dribble out over 2 s: the first partial image must reach the client well before the end
+        upstream().answer(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                .withBody(upstreamStream(partial, png, 2)).withChunkedDribbleDelay(40, 2000));
+        long start = System.nanoTime();
+        HttpResponse<InputStream> response = post("{\"prompt\":\"a streamed kite\",\"stream\":true,\"partial_images\":2}");
+        assertEquals(200, response.statusCode());
+        List<Received> events = read(response.body(), start);
+        List<Received> partials = events.stream().filter(e -> e.event().equals("image_generation.partial_image")).toList();
+        assertEquals(2, partials.size());
+        assertTrue(partials.get(0).atMs() < 1700, "the first partial image was forwarded as it came: " + partials.get(0).atMs() + " ms");
+        assertArrayEquals(partial, Base64.getDecoder().decode(JSON.readTree(partials.get(0).data()).get("b64_json").asText()));
+        Received completed = events.get(events.size() - 1);
+        assertEquals("image_generation.completed", completed.event());
+        assertArrayEquals(png, Base64.getDecoder().decode(JSON.readTree(completed.data()).get("b64_json").asText()));
+        assertEquals(50, JSON.readTree(completed.data()).get("usage").get("output_tokens").asInt());
+        assertEquals(1, savedImages().size());
+        // the upstream was asked to stream
+        String sent = upstream().server().getAllServeEvents().get(0).getRequest().getBodyAsString();
+        assertTrue(sent.contains("\"stream\":true") && sent.contains("\"partial_images\":2"), sent);
+    }
+
+    @Test
+    void withoutPartialImagesTheUpstreamIsNotAskedToStream() throws Exception {
+        upstream().answerImage(UpstreamStub.png(8, 8));
+        HttpResponse<InputStream> response = post("{\"prompt\":\"a kite\",\"stream\":true}");
+        assertEquals(200, response.statusCode());
+        List<Received> events = read(response.body(), System.nanoTime());
+        assertEquals("image_generation.completed", events.get(events.size() - 1).event());
+        String sent = upstream().server().getAllServeEvents().get(0).getRequest().getBodyAsString();
+        assertTrue(!sent.contains("\"stream\""), sent);
+    }
 }

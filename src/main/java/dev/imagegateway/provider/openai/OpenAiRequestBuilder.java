@@ -31,12 +31,28 @@ public class OpenAiRequestBuilder implements Processor {
     public void process(Exchange exchange) {
         LiveDeployment deployment = ProviderCall.deployment(exchange);
         Message message = ProviderCall.aim(exchange, "POST", deployment.baseUrl() + "/images/generations", "application/json");
-        message.setBody(body(ProviderCall.request(exchange), ProviderCall.upstreamModel(exchange), sendsResponseFormat(exchange)));
+        byte[] body = body(ProviderCall.request(exchange), ProviderCall.upstreamModel(exchange), sendsResponseFormat(exchange));
+        int partials = streamedPartials(exchange);
+        if (partials > 0) {
+            // the caller wants partial images and the model streams: ask for OpenAI's stream, read as it arrives
+            String json = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            body = (json.substring(0, json.length() - 1) + ",\"stream\":true,\"partial_images\":" + partials + "}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            message.setHeader("Accept", "text/event-stream");
+        }
+        message.setBody(body);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         String key = deployment.apiKey();
         if (!key.isEmpty()) {
             message.setHeader("Authorization", "Bearer " + key);
         }
+    }
+
+    /** Partial images to ask the upstream to stream: the caller's wish, where the catalog says the model streams. */
+    static int streamedPartials(Exchange exchange) {
+        int wanted = dev.imagegateway.pipeline.ImageEvents.of(exchange).partialImages();
+        ServedModel model = exchange.getProperty(ServedModel.PROPERTY, ServedModel.class);
+        return wanted > 0 && model != null && Boolean.TRUE.equals(model.served().streaming()) ? wanted : 0;
     }
 
     static boolean sendsResponseFormat(Exchange exchange) {
