@@ -129,15 +129,24 @@ async function generate(event) {
     $('progress-text').textContent = 'Generating… ' + ((performance.now() - started) / 1000).toFixed(0) + ' s';
   }, 500);
   $('progress-text').textContent = 'Generating…';
+  $('result').dataset.partialImages = '0';
   try {
-    const response = await api('/generate', {
+    // the OpenAI door's stream: partial images while the image is made, then the image (OpenAI's SSE events)
+    const response = await api('/v1/images/generations', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ prompt, model: $('model').value, size: $('size').value }),
+      headers: { 'Content-Type': 'application/json', 'Authorization': 'Bearer ' + (state.key || '') },
+      body: JSON.stringify({ prompt, model: $('model').value, size: $('size').value, stream: true, partial_images: 2 }),
     });
-    const body = await response.json();
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    showResult(prompt, body.image, body.filename, seconds);
+    await readEvents(response, (name, data) => {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      if (name === 'image_generation.partial_image') {
+        showPartial(prompt, data, seconds);
+      } else if (name === 'image_generation.completed') {
+        showResult(prompt, data.b64_json, data.filename || '', seconds, data.output_format);
+      } else if (name === 'error') {
+        throw new GatewayError(500, (data.error && data.error.message) || 'The generation failed');
+      }
+    });
   } catch (e) {
     if (e.status !== 401) $('generate-error').textContent = e.message;
   } finally {
@@ -147,14 +156,52 @@ async function generate(event) {
   }
 }
 
-function showResult(prompt, base64, filename, seconds) {
+/** Reads server-sent events off a fetch response as they arrive (ReadableStream), calling onEvent(name, json). */
+async function readEvents(response, onEvent) {
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let name = 'message';
+      let data = '';
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) name = line.slice(7);
+        else if (line.startsWith('data: ')) data += line.slice(6);
+      }
+      if (data) onEvent(name, JSON.parse(data));
+    }
+  }
+}
+
+function showPartial(prompt, data, seconds) {
+  const figure = $('result');
+  figure.dataset.partialImages = String(Number(figure.dataset.partialImages || 0) + 1);
+  figure.classList.add('partial');
+  const image = $('result-image');
+  image.onload = null;
+  image.alt = prompt + ' (partial image ' + (data.partial_image_index + 1) + ')';
+  image.src = 'data:image/' + (data.output_format || 'png') + ';base64,' + data.b64_json;
+  $('result-filename').textContent = 'Partial image ' + (data.partial_image_index + 1);
+  $('result-details').textContent = seconds + ' s';
+  figure.hidden = false;
+}
+
+function showResult(prompt, base64, filename, seconds, format) {
+  $('result').classList.remove('partial');
   const image = $('result-image');
   const bytes = Math.floor(base64.length * 3 / 4);
   image.onload = () => {
     $('result-details').textContent = image.naturalWidth + '×' + image.naturalHeight + ' · ' + formatBytes(bytes) + ' · ' + seconds + ' s';
   };
   image.alt = prompt;
-  image.src = 'data:' + mediaType(filename) + ';base64,' + base64;
+  image.src = 'data:' + (filename ? mediaType(filename) : 'image/' + (format || 'png')) + ';base64,' + base64;
   $('result-filename').textContent = filename;
   $('result-details').textContent = formatBytes(bytes) + ' · ' + seconds + ' s';
   $('result').hidden = false;

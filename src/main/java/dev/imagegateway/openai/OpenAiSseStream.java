@@ -96,6 +96,10 @@ public final class OpenAiSseStream implements ImageEvents {
             // OpenAI's event always has usage: a provider that reports none (the offline renderer) used no tokens
             tail.append(",\"usage\":").append(usage != null ? usage.toString()
                     : "{\"input_tokens\":0,\"input_tokens_details\":{\"image_tokens\":0,\"text_tokens\":0},\"output_tokens\":0,\"total_tokens\":0}");
+            if (image.filename() != null) {
+                // the gateway's own addition (clients ignore fields they do not know): the saved file's name
+                appendText(tail, "filename", image.filename());
+            }
             tail.append('}');
             start();
             response.write(Buffer.buffer("event: image_generation.completed\ndata: {\"type\":\"image_generation.completed\",\"b64_json\":\""));

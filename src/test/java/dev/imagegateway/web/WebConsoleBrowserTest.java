@@ -117,7 +117,11 @@ class WebConsoleBrowserTest extends ConsoleTestSupport {
         browser.findElement(By.id("generate-button")).click();
 
         WebElement image = visible("result-image");
-        wait.until(d -> ((Number) js("return arguments[0].naturalWidth", image)).intValue() > 0);
+        // partial images first (the console asks the OpenAI door for a stream), then the image itself
+        wait.until(d -> PROMPT.equals(image.getAttribute("alt")) && !browser.findElement(By.id("result")).getAttribute("class").contains("partial")
+                && ((Number) js("return arguments[0].naturalWidth", image)).intValue() > 0);
+        assertEquals("2", browser.findElement(By.id("result")).getAttribute("data-partial-images"),
+                "two partial images were shown before the image");
         assertEquals(1792L, js("return arguments[0].naturalWidth", image));
         assertEquals(PROMPT, image.getAttribute("alt"), "the prompt is the image's alt text");
         String filename = browser.findElement(By.id("result-filename")).getText();
