@@ -385,23 +385,38 @@ public class GatewayBootstrap implements CamelConfiguration {
     }
 
     /**
-     * The providers this gateway has: one route file each, {@code routes/providers/<name>.yaml} (beside it, its package
+     * The providers this gateway has: one route file each, {@code routes/provider-<name>.yaml} (and its package
      * under dev.imagegateway.provider). The catalog may name these and no others.
      */
     static java.util.Set<String> providerNames(CamelContext context) {
         java.util.Set<String> names = new java.util.TreeSet<>();
+        String folder = "routes/";
+        String prefix = "provider-";
         try {
-            var resolver = org.apache.camel.support.PluginHelper.getPackageScanResourceResolver(context);
-            for (org.apache.camel.spi.Resource resource : resolver.findResources("classpath:routes/providers/*.yaml")) {
-                String name = resource.getLocation();
-                name = name.substring(name.lastIndexOf('/') + 1);
-                names.add(name.substring(0, name.length() - ".yaml".length()));
+            // the folder's entries read directly (Camel's classpath scan walks the whole jar, half a second a pattern)
+            var urls = GatewayBootstrap.class.getClassLoader().getResources(folder);
+            while (urls.hasMoreElements()) {
+                java.net.URL url = urls.nextElement();
+                if ("jar".equals(url.getProtocol())) {
+                    java.net.JarURLConnection jar = (java.net.JarURLConnection) url.openConnection();
+                    jar.setUseCaches(false);
+                    try (java.util.jar.JarFile file = jar.getJarFile()) {
+                        file.stream().map(java.util.jar.JarEntry::getName)
+                                .filter(n -> n.startsWith(folder + prefix) && n.endsWith(".yaml") && n.indexOf('/', folder.length()) < 0)
+                                .forEach(n -> names.add(n.substring(folder.length() + prefix.length(), n.length() - ".yaml".length())));
+                    }
+                } else if ("file".equals(url.getProtocol())) {
+                    try (var files = Files.list(Path.of(url.toURI()))) {
+                        files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(prefix) && n.endsWith(".yaml"))
+                                .forEach(n -> names.add(n.substring(prefix.length(), n.length() - ".yaml".length())));
+                    }
+                }
             }
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot list the provider route files (routes/providers/)", e);
+        } catch (IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException("Cannot list the provider route files (routes/provider-*.yaml)", e);
         }
         if (names.isEmpty()) {
-            throw new IllegalStateException("No provider route file found under routes/providers/");
+            throw new IllegalStateException("No provider route file (routes/provider-*.yaml) found");
         }
         return names;
     }

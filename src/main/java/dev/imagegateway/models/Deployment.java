@@ -9,7 +9,7 @@ import java.util.Objects;
  * it the same way (the parser checks).
  *
  * @param name          unique in the catalog; a model without {@code deployments:} has one named after its provider
- * @param provider      the adapter that speaks to it (a route file {@code routes/providers/<provider>.yaml})
+ * @param provider      the adapter that speaks to it (a route file {@code routes/provider-<provider>.yaml})
  * @param upstreamModel the id sent to the provider (for Azure the deployment name), by default the model's
  * @param baseUrl       the provider's API root, or null for the provider's configured default
  * @param apiKey        a reference to the credential, never the credential itself: {@code env:NAME} (the environment,

@@ -3,7 +3,7 @@ package dev.imagegateway.provider;
 /**
  * What a provider brings to a deployment that does not say otherwise: its API root and its credential, as configured
  * (OPENAI_BASE_URL and OPENAI_API_KEY for openai, GEMINI_API_KEY for google...). Each provider's route file,
- * {@code routes/providers/<name>.yaml}, declares one as a bean beside its route: adding a provider is adding that file and
+ * {@code routes/provider-<name>.yaml}, declares one as a bean beside its route: adding a provider is adding that file and
  * its package, nothing central.
  */
 public class ProviderDefaults {

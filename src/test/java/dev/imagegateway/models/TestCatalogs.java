@@ -8,13 +8,13 @@ import java.util.Set;
 /** The shipped catalog (the jar's models.yaml) and small ones written for a test, and clocks on given days. */
 public final class TestCatalogs {
 
-    /** The providers the gateway has: one route file each under routes/providers/, as the bootstrap finds them. */
+    /** The providers the gateway has: one route file each, routes/provider-<name>.yaml, as the bootstrap finds them. */
     public static final Set<String> PROVIDERS = providers();
 
     private static Set<String> providers() {
-        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("routes/providers"))) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-                    .map(n -> n.substring(0, n.length() - 5)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("routes"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("provider-") && n.endsWith(".yaml"))
+                    .map(n -> n.substring("provider-".length(), n.length() - 5)).collect(java.util.stream.Collectors.toUnmodifiableSet());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
