@@ -211,14 +211,15 @@ public class GatewayBootstrap implements CamelConfiguration {
         try {
             LOG.info("Shutting down: new calls refused; answering the {} gRPC and {} HTTP calls in flight first",
                     drain == null ? 0 : drain.inFlight(), stopping.getInflightRepository().size("rest-door")
-                            + stopping.getInflightRepository().size("openai-door"));
+                            + stopping.getInflightRepository().size("openai-door") + stopping.getInflightRepository().size("openai-edits"));
             if (drain != null && !drain.drain(timeoutMs)) {
                 LOG.warn("Shutting down with {} gRPC calls still unanswered after {} ms", drain.inFlight(), timeoutMs);
             }
             // the HTTP doors' calls in flight, so that no route is suspended under them (a suspended door answers an
             // empty 503 instead of the gate's JSON one)
             var inflight = stopping.getInflightRepository();
-            while (inflight.size("rest-door") + inflight.size("openai-door") > 0 && System.currentTimeMillis() < deadline) {
+            while (inflight.size("rest-door") + inflight.size("openai-door") + inflight.size("openai-edits") > 0
+                    && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
         } catch (InterruptedException e) {
@@ -295,10 +296,14 @@ public class GatewayBootstrap implements CamelConfiguration {
         // gRPC standard services, and the OpenAI door's reader with the saved images it links to
         registry.bind("standardGrpcServices", new dev.imagegateway.grpc.StandardGrpcServices(booleanProperty(pc, "grpc.reflection", true)));
         boolean tls = "TLS".equals(pc.resolveProperty("gateway.grpc-negotiation").orElse(""));
-        registry.bind("openAiDoorRequestReader", new dev.imagegateway.openai.OpenAiDoorRequestReader(
+        dev.imagegateway.openai.OpenAiDoorRequestReader openAiReader = new dev.imagegateway.openai.OpenAiDoorRequestReader(
                 registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),
                 pc.resolveProperty("public.base-url").map(String::trim).orElse(""), tls, settings.httpPort())
-                .heartbeatEvery(longProperty(pc, "openai.stream-heartbeat-seconds")));
+                .heartbeatEvery(longProperty(pc, "openai.stream-heartbeat-seconds"));
+        registry.bind("openAiDoorRequestReader", openAiReader);
+        registry.bind("openAiEditRequestReader", new dev.imagegateway.openai.OpenAiEditRequestReader(openAiReader,
+                registry.lookupByNameAndType("replyBudget", dev.imagegateway.provider.ReplyBudget.class),
+                longProperty(pc, "edits.max-request-bytes")));
         registry.bind("imageFileReader", new ImageFileReader(settings.imagesDir()));
         // web console: its page, the gallery and what is recorded beside each image
         ImageMetadata metadata = new ImageMetadata(settings.imagesDir(),

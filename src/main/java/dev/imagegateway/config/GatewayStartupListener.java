@@ -60,6 +60,17 @@ class GatewayStartupListener implements ExtendedStartupListener {
             });
             // any path no route serves
             router.route().last().handler(ctx -> jsonError(ctx, 404, "Not found"));
+            // POST /v1/images/edits is read by its route as a stream (bounded by EDITS_MAX_REQUEST_BYTES, its memory
+            // reserved first); camel-platform-http refuses a multipart body on a streaming route, so the form's
+            // Content-Type is handed to the route in a header of its own, and the route reads the form itself
+            router.route(dev.imagegateway.openai.OpenAiEditRequestReader.PATH).order(-10).handler(ctx -> {
+                String type = ctx.request().getHeader("Content-Type");
+                if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
+                    ctx.request().headers().set(dev.imagegateway.openai.OpenAiEditRequestReader.FORM_CONTENT_TYPE, type);
+                    ctx.request().headers().set("Content-Type", "application/octet-stream");
+                }
+                ctx.next();
+            });
         }
         dev.imagegateway.grpc.StandardGrpcServices standard = context.getRegistry()
                 .lookupByNameAndType("standardGrpcServices", dev.imagegateway.grpc.StandardGrpcServices.class);

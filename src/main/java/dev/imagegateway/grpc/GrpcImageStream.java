@@ -57,7 +57,7 @@ final class GrpcImageStream implements ImageEvents {
     public void partialImage(int index, byte[] image) {
         ImageFormat format = ImageFormat.detect(image);
         send(ImageEvent.newBuilder().setPartialImage(PartialImage.newBuilder().setIndex(index)
-                .setImage(UnsafeByteOperations.unsafeWrap(image)).setFormat(format == null ? "" : format.extension())).build());
+                .setImage(UnsafeByteOperations.unsafeWrap(image)).setFormat(format == null ? "" : dev.imagegateway.pipeline.ImageFormat.name(format))).build());
     }
 
     /** The images in chunks, then Done, then the end of the stream. */
@@ -67,7 +67,7 @@ final class GrpcImageStream implements ImageEvents {
         for (GeneratedImage image : images) {
             byte[] bytes = image.bytes();
             String filename = image.filename() == null ? "" : image.filename();
-            String format = image.format() == null ? "" : image.format().extension();
+            String format = image.format() == null ? "" : dev.imagegateway.pipeline.ImageFormat.name(image.format());
             for (int offset = 0; offset < bytes.length; offset += CHUNK) {
                 int length = Math.min(CHUNK, bytes.length - offset);
                 send(ImageEvent.newBuilder().setChunk(ImageChunk.newBuilder().setIndex(index).setFilename(filename)

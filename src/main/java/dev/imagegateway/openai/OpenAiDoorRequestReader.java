@@ -64,7 +64,11 @@ public class OpenAiDoorRequestReader implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        JsonNode json = JsonRequestBody.object(exchange);
+        read(exchange, JsonRequestBody.object(exchange));
+    }
+
+    /** The request a JSON body (or an edit's form fields, as JSON) asks for, as the exchange's body. */
+    void read(Exchange exchange, JsonNode json) {
         Map<String, JsonNode> extra = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> fields = json.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();

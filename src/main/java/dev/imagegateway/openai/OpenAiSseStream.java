@@ -43,6 +43,13 @@ public final class OpenAiSseStream implements ImageEvents {
     private boolean started;
     private boolean ended;
     private GenerationRequest asked;
+    /** image_generation, or image_edit for an edit (OpenAI names an edit's events so). */
+    private String kind = "image_generation";
+
+    /** This stream answers an edit: its events are image_edit.partial_image and image_edit.completed. */
+    void forEdit() {
+        this.kind = "image_edit";
+    }
 
     /** The request as the client sent it: a partial image event names its size, quality, background and format. */
     void asked(GenerationRequest request) {
@@ -69,15 +76,15 @@ public final class OpenAiSseStream implements ImageEvents {
     @Override
     public synchronized void partialImage(int index, byte[] image) {
         dev.imagegateway.pipeline.ImageFormat format = dev.imagegateway.pipeline.ImageFormat.detect(image);
-        StringBuilder json = new StringBuilder("{\"type\":\"image_generation.partial_image\",\"b64_json\":\"")
+        StringBuilder json = new StringBuilder("{\"type\":\"" + kind + ".partial_image\",\"b64_json\":\"")
                 .append(java.util.Base64.getEncoder().encodeToString(image)).append("\",\"created_at\":").append(createdAt);
         String size = asked == null || asked.size() == null || asked.size().isBlank() ? "auto" : asked.size();
         appendText(json, "size", size);
         appendText(json, "quality", asked == null || asked.quality() == null ? "auto" : asked.quality());
         appendText(json, "background", asked == null || asked.options().get("background") == null ? "auto" : asked.options().get("background"));
-        appendText(json, "output_format", format == null ? "png" : format.extension());
+        appendText(json, "output_format", format == null ? "png" : dev.imagegateway.pipeline.ImageFormat.name(format));
         json.append(",\"partial_image_index\":").append(index).append('}');
-        event("image_generation.partial_image", json.toString());
+        event(kind + ".partial_image", json.toString());
     }
 
     private static void appendText(StringBuilder json, String field, String value) {
@@ -91,7 +98,7 @@ public final class OpenAiSseStream implements ImageEvents {
             detail(tail, "size", images, request.size());
             detail(tail, "quality", images, request.quality() != null ? request.quality() : "auto");
             detail(tail, "background", images, request.options().get("background") != null ? request.options().get("background") : "auto");
-            detail(tail, "output_format", images, image.format() != null ? image.format().extension() : "png");
+            detail(tail, "output_format", images, image.format() != null ? dev.imagegateway.pipeline.ImageFormat.name(image.format()) : "png");
             JsonNode usage = images.usage();
             // OpenAI's event always has usage: a provider that reports none (the offline renderer) used no tokens
             tail.append(",\"usage\":").append(usage != null ? usage.toString()
@@ -102,7 +109,7 @@ public final class OpenAiSseStream implements ImageEvents {
             }
             tail.append('}');
             start();
-            response.write(Buffer.buffer("event: image_generation.completed\ndata: {\"type\":\"image_generation.completed\",\"b64_json\":\""));
+            response.write(Buffer.buffer("event: " + kind + ".completed\ndata: {\"type\":\"" + kind + ".completed\",\"b64_json\":\""));
             response.write(Buffer.buffer(image.base64ByteBuf()));
             response.write(Buffer.buffer(tail.append("\n\n").toString()));
         }

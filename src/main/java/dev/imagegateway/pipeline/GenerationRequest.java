@@ -16,9 +16,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param n       how many images; null means 1
  * @param options quality, style, background, moderation, output format and compression, user
  * @param extra   request fields the gateway does not know, passed on to the upstream as they came (OpenAI door only)
+ * @param edit    the images to edit and their mask, or null for a generation
  */
 public record GenerationRequest(String prompt, String size, String door, String model, Integer n, ImageOptions options,
-                                Map<String, JsonNode> extra) {
+                                Map<String, JsonNode> extra, EditInput edit) {
 
     public GenerationRequest {
         options = options == null ? ImageOptions.NONE : options;
@@ -27,16 +28,31 @@ public record GenerationRequest(String prompt, String size, String door, String 
 
     /** A request of the seed's shape: one image of the configured model. */
     public GenerationRequest(String prompt, String size, String door) {
-        this(prompt, size, door, null, null, ImageOptions.NONE, Map.of());
+        this(prompt, size, door, null, null, ImageOptions.NONE, Map.of(), null);
     }
 
     public GenerationRequest(String prompt, String size, String door, String model, Integer n, ImageOptions options) {
-        this(prompt, size, door, model, n, options, Map.of());
+        this(prompt, size, door, model, n, options, Map.of(), null);
+    }
+
+    public GenerationRequest(String prompt, String size, String door, String model, Integer n, ImageOptions options,
+                             Map<String, JsonNode> extra) {
+        this(prompt, size, door, model, n, options, extra, null);
+    }
+
+    /** This request as an edit of {@code input}. */
+    public GenerationRequest withEdit(EditInput input) {
+        return new GenerationRequest(prompt, size, door, model, n, options, extra, input);
+    }
+
+    /** True for an edit of input images rather than a generation. */
+    public boolean isEdit() {
+        return edit != null;
     }
 
     /** The request as the validator resolved it: the size, serving model, n and options to use. */
     public GenerationRequest resolved(String newSize, String newModel, int newN, ImageOptions newOptions) {
-        return new GenerationRequest(prompt, newSize, door, newModel, newN, newOptions, extra);
+        return new GenerationRequest(prompt, newSize, door, newModel, newN, newOptions, extra, edit);
     }
 
     /** Number of images asked for, 1 unless set. */

@@ -43,6 +43,11 @@ public enum ImageFormat {
         return extension.equals("jpeg") ? JPEG : null;
     }
 
+    /** The format's name as OpenAI's output_format says it: png, jpeg, webp (the file extension of JPEG is jpg). */
+    public static String name(ImageFormat format) {
+        return format == JPEG ? "jpeg" : format.extension();
+    }
+
     /** The format the bytes start with, or null when they are no image we know. */
     public static ImageFormat detect(byte[] b) {
         if (b == null) {

@@ -114,6 +114,9 @@ public class RequestValidator implements Processor {
         if (options.user() != null && (options.user().length() > MAX_USER_LENGTH || !options.user().matches("[\\x20-\\x7E]*"))) {
             throw GatewayException.invalid("user", "Field 'user' must be at most " + MAX_USER_LENGTH + " printable ASCII characters");
         }
+        if (request.isEdit()) {
+            checkEdit(request.edit(), name, named);
+        }
         // then its lifecycle: itself, its replacement, or refused as OpenAI refuses a shut-down model
         LocalDate today = LocalDate.now(clock);
         ModelEntry served = named.inCatalog() ? catalog.servedBy(named, today) : named;
@@ -143,11 +146,34 @@ public class RequestValidator implements Processor {
         if (from == to) {
             return request;
         }
-        if (request.count() > to.imagesLimit() || request.prompt().length() > to.promptLimit()) {
+        if (request.count() > to.imagesLimit() || request.prompt().length() > to.promptLimit()
+                || request.isEdit() && Boolean.FALSE.equals(to.edits())) {
             return null;
         }
         String size = to.sizes().nearest(request.size(), to.defaultSize());
         return request.resolved(size, to.name(), request.count(), mapOptions(from, to, request.options()));
+    }
+
+    /** An edit: a model that edits, 1 to 16 images of a format by their bytes, a PNG mask, a known fidelity. */
+    private static void checkEdit(EditInput edit, String name, ModelEntry named) {
+        if (Boolean.FALSE.equals(named.edits())) {
+            throw GatewayException.invalid("model", "The model " + name + " does not edit images; choose one that does (GET /v1/models)");
+        }
+        if (edit.images().isEmpty() || edit.images().size() > EditInput.MAX_IMAGES) {
+            throw GatewayException.invalid("image", "An edit takes 1 to " + EditInput.MAX_IMAGES + " images, not " + edit.images().size());
+        }
+        for (int i = 0; i < edit.images().size(); i++) {
+            ImageFormat format = ImageFormat.detect(edit.images().get(i));
+            if (format != ImageFormat.PNG && format != ImageFormat.JPEG && format != ImageFormat.WEBP) {
+                throw GatewayException.invalid("image", "Image " + (i + 1) + " is not a PNG, JPEG or WebP image");
+            }
+        }
+        if (edit.mask() != null && ImageFormat.detect(edit.mask()) != ImageFormat.PNG) {
+            throw GatewayException.invalid("mask", "The mask must be a PNG image (transparent where the image is edited)");
+        }
+        if (edit.inputFidelity() != null && !edit.inputFidelity().equals("high") && !edit.inputFidelity().equals("low")) {
+            throw GatewayException.invalid("input_fidelity", "Field 'input_fidelity' must be high or low");
+        }
     }
 
     /** The request's options as the serving model takes them: quality through the map, anything it refuses dropped. */

@@ -30,6 +30,14 @@ public final class ProviderOptions {
         }
     }
 
+    /** Refuses an edit: this gateway's adapter for the provider generates only. */
+    public static void noEdits(GenerationRequest request, String provider) {
+        if (request.isEdit()) {
+            throw GatewayException.invalid("image", "Image edits through " + provider + " are not served by this gateway; "
+                    + "choose a model that edits (GET /v1/models)");
+        }
+    }
+
     /** Refuses fields the gateway does not know (passed through to OpenAI-shaped upstreams only). */
     public static void noExtras(GenerationRequest request, String provider) {
         if (!request.extra().isEmpty()) {

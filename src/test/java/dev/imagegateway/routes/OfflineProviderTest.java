@@ -134,4 +134,36 @@ class OfflineProviderTest extends GatewayTestSupport {
             }
         }).count(), "the streamed image is the saved one");
     }
+
+    @Test
+    void theOfflineProviderEditsDrawingThePromptOverTheInputImage() throws Exception {
+        java.awt.image.BufferedImage red = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = red.createGraphics();
+        g.setColor(java.awt.Color.RED);
+        g.fillRect(0, 0, 64, 64);
+        g.dispose();
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(red, "png", png);
+        com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder().apiKey(KEY)
+                .baseUrl("http://localhost:" + httpPort() + "/v1").maxRetries(0).build();
+        com.openai.models.images.ImagesResponse response;
+        try {
+            response = client.images().edit(com.openai.models.images.ImageEditParams.builder()
+                    .image(new java.io.ByteArrayInputStream(png.toByteArray())).prompt("A red square, edited")
+                    .size(com.openai.models.images.ImageEditParams.Size._1024X1024).build());
+        } finally {
+            client.close();
+        }
+        byte[] edited = Base64.getDecoder().decode(response.data().orElseThrow().get(0).b64Json().orElseThrow());
+        assertArrayEquals(new int[] {1024, 1024}, pngSize(edited));
+        java.awt.image.BufferedImage out = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(edited));
+        assertEquals(java.awt.Color.RED.getRGB(), out.getRGB(5, 5), "the input image is the edit's ground");
+        assertEquals(1, savedImages().stream().filter(f -> {
+            try {
+                return java.util.Arrays.equals(Files.readAllBytes(f), edited);
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }).count());
+    }
 }

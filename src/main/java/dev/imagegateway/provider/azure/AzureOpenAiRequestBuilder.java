@@ -26,6 +26,7 @@ public class AzureOpenAiRequestBuilder implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        dev.imagegateway.provider.ProviderOptions.noEdits(ProviderCall.request(exchange), "Azure OpenAI");
         LiveDeployment deployment = ProviderCall.deployment(exchange);
         String version = deployment.apiVersion() != null ? deployment.apiVersion()
                 : exchange.getContext().getPropertiesComponent().resolveProperty("azure-openai.api-version")

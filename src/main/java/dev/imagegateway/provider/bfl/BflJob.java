@@ -61,6 +61,7 @@ public class BflJob {
         ProviderOptions.only(request, "output_format", Set.of("png", "jpeg"), "Black Forest Labs");
         ProviderOptions.noCompression(request, "Black Forest Labs");
         ProviderOptions.noExtras(request, "Black Forest Labs");
+        ProviderOptions.noEdits(request, "Black Forest Labs");
         exchange.setProperty(ProviderCall.CALLS, request.count());
     }
 

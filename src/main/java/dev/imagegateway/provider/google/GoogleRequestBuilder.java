@@ -49,6 +49,7 @@ public class GoogleRequestBuilder implements Processor {
         ProviderOptions.only(request, "moderation", Set.of(), "Google");
         ProviderOptions.only(request, "output_format", imagen(model) ? Set.of("png", "jpeg") : Set.of("png"), "Google " + model);
         ProviderOptions.noExtras(request, "Google");
+        ProviderOptions.noEdits(request, "Google");
         if (imagen(model)) {
             if (request.count() > 4) {
                 throw dev.imagegateway.error.GatewayException.invalid("n", "Field 'n' is at most 4 on Google Imagen");

@@ -53,7 +53,76 @@ public class LocalImageProvider {
                 events.partialImage(i, render(request.prompt(), Math.max(1, wh[0] / divisor), Math.max(1, wh[1] / divisor), 0));
             }
         }
-        return generate(request);
+        return request.isEdit() ? edit(request) : generate(request);
+    }
+
+    /**
+     * An edit, offline: the first input image at the requested size (its own with {@code auto}), the area its mask
+     * leaves transparent tinted, the prompt drawn over it; a further image of n is the same with another tint.
+     */
+    GeneratedImages edit(GenerationRequest request) {
+        BufferedImage input = read(request.edit().images().get(0));
+        BufferedImage mask = request.edit().mask() == null ? null : read(request.edit().mask());
+        int[] wh = "auto".equals(request.size()) && input != null ? new int[] {clamp(input.getWidth()), clamp(input.getHeight())}
+                : dimensions(request.size());
+        List<GeneratedImage> images = new ArrayList<>(request.count());
+        for (int variation = 0; variation < request.count(); variation++) {
+            BufferedImage image = new BufferedImage(wh[0], wh[1], BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = image.createGraphics();
+            try {
+                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                if (input != null) {
+                    g.drawImage(input, 0, 0, wh[0], wh[1], null);
+                } else {
+                    // a format ImageIO cannot read (WebP): the prompt's own picture stands in for it
+                    g.drawImage(ImageIO.read(new java.io.ByteArrayInputStream(render(request.prompt(), wh[0], wh[1], variation))), 0, 0, null);
+                }
+                if (mask != null) {
+                    tintMasked(image, mask, Color.getHSBColor((0.15f * variation) % 1f, 0.6f, 0.9f));
+                }
+                g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+                drawPrompt(g, request.prompt(), wh[0], wh[1]);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                g.dispose();
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(wh[0] * wh[1] / 4);
+            try {
+                ImageIO.write(image, "png", out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            byte[] png = out.toByteArray();
+            byte[] base64 = Base64.getEncoder().encode(png);
+            images.add(GeneratedImage.of(png, base64, 0, base64.length));
+        }
+        return new GeneratedImages(images);
+    }
+
+    private static BufferedImage read(byte[] bytes) {
+        try {
+            return ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Where the mask (scaled to the image) is transparent, the image is blended with {@code tint}: the edited area. */
+    private static void tintMasked(BufferedImage image, BufferedImage mask, Color tint) {
+        for (int y = 0; y < image.getHeight(); y++) {
+            int my = y * mask.getHeight() / image.getHeight();
+            for (int x = 0; x < image.getWidth(); x++) {
+                int alpha = (mask.getRGB(x * mask.getWidth() / image.getWidth(), my) >>> 24);
+                if (alpha < 128) {
+                    int rgb = image.getRGB(x, y);
+                    int r = (((rgb >> 16) & 0xFF) + tint.getRed()) / 2;
+                    int gr = (((rgb >> 8) & 0xFF) + tint.getGreen()) / 2;
+                    int b = ((rgb & 0xFF) + tint.getBlue()) / 2;
+                    image.setRGB(x, y, (r << 16) | (gr << 8) | b);
+                }
+            }
+        }
     }
 
     /** The request's {@code n} images: the first is the prompt's own picture, each further one a variation. */

@@ -29,6 +29,10 @@ public class OpenAiRequestBuilder implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        if (ProviderCall.request(exchange).isEdit()) {
+            edit(exchange);
+            return;
+        }
         LiveDeployment deployment = ProviderCall.deployment(exchange);
         Message message = ProviderCall.aim(exchange, "POST", deployment.baseUrl() + "/images/generations", "application/json");
         byte[] body = body(ProviderCall.request(exchange), ProviderCall.upstreamModel(exchange), sendsResponseFormat(exchange));
@@ -42,6 +46,51 @@ public class OpenAiRequestBuilder implements Processor {
         }
         message.setBody(body);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        String key = deployment.apiKey();
+        if (!key.isEmpty()) {
+            message.setHeader("Authorization", "Bearer " + key);
+        }
+    }
+
+    /**
+     * An edit: {@code POST {base}/images/edits} as a multipart form (https://platform.openai.com/docs/api-reference/images/createEdit):
+     * the request's fields as text, each input image as an {@code image[]} file, the mask as {@code mask}.
+     */
+    private void edit(Exchange exchange) {
+        LiveDeployment deployment = ProviderCall.deployment(exchange);
+        GenerationRequest request = ProviderCall.request(exchange);
+        dev.imagegateway.provider.MultipartBody form = new dev.imagegateway.provider.MultipartBody()
+                .text("model", ProviderCall.upstreamModel(exchange))
+                .text("prompt", request.prompt())
+                .text("n", Integer.toString(request.count()))
+                .text("size", request.size());
+        ImageOptions options = request.options();
+        for (String option : ModelEntry.OPTIONS) {
+            form.text(option, options.get(option));
+        }
+        if (options.outputCompression() != null) {
+            form.text("output_compression", Integer.toString(options.outputCompression()));
+        }
+        form.text("user", options.user()).text("input_fidelity", request.edit().inputFidelity());
+        for (var extra : request.extra().entrySet()) {
+            form.text(extra.getKey(), extra.getValue().isTextual() ? extra.getValue().asText() : extra.getValue().toString());
+        }
+        int partials = streamedPartials(exchange);
+        if (partials > 0) {
+            form.text("stream", "true").text("partial_images", Integer.toString(partials));
+        }
+        int index = 1;
+        for (byte[] image : request.edit().images()) {
+            dev.imagegateway.pipeline.ImageFormat format = dev.imagegateway.pipeline.ImageFormat.detect(image);
+            form.file("image[]", "image-" + index++ + "." + format.extension(), format.mediaType(), image);
+        }
+        if (request.edit().mask() != null) {
+            form.file("mask", "mask.png", "image/png", request.edit().mask());
+        }
+        Message message = ProviderCall.aim(exchange, "POST", deployment.baseUrl() + "/images/edits",
+                partials > 0 ? "text/event-stream" : "application/json");
+        message.setBody(form.bytes());
+        message.setHeader(Exchange.CONTENT_TYPE, form.contentType());
         String key = deployment.apiKey();
         if (!key.isEmpty()) {
             message.setHeader("Authorization", "Bearer " + key);

@@ -97,13 +97,13 @@ public class OpenAiStreamReader {
         }
         String type = json.path("type").asText(event == null ? "" : event);
         switch (type) {
-            case "image_generation.partial_image" -> {
+            case "image_generation.partial_image", "image_edit.partial_image" -> {
                 byte[] b64 = json.path("b64_json").asText("").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
                 if (b64.length > 0 && Base64Images.isBase64(b64, 0, b64.length)) {
                     events.partialImage(json.path("partial_image_index").asInt(0), java.util.Base64.getDecoder().decode(b64));
                 }
             }
-            case "image_generation.completed" -> {
+            case "image_generation.completed", "image_edit.completed" -> {
                 byte[] b64 = json.path("b64_json").asText("").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
                 if (b64.length == 0 || !Base64Images.isBase64(b64, 0, b64.length)) {
                     throw UpstreamErrors.badResponse("Upstream's completed event carried no usable image");

@@ -1,12 +1,9 @@
 package dev.imagegateway.provider.stability;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import dev.imagegateway.pipeline.GenerationRequest;
 import dev.imagegateway.provider.AspectRatios;
@@ -44,6 +41,7 @@ public class StabilityRequestBuilder implements Processor {
                 "Stability " + endpoint);
         ProviderOptions.noCompression(request, "Stability");
         ProviderOptions.noExtras(request, "Stability");
+        ProviderOptions.noEdits(request, "Stability");
         exchange.setProperty(ProviderCall.CALLS, request.count());
     }
 
@@ -72,28 +70,12 @@ public class StabilityRequestBuilder implements Processor {
         }
         String format = request.options().get("output_format");
         form.put("output_format", format == null || "auto".equals(format) ? "png" : format);
-        String boundary = "gateway-" + UUID.randomUUID();
+        dev.imagegateway.provider.MultipartBody body = new dev.imagegateway.provider.MultipartBody();
+        form.forEach(body::text);
         Message message = ProviderCall.aim(exchange, "POST",
                 deployment.baseUrl() + "/v2beta/stable-image/generate/" + endpoint, "application/json");
-        message.setBody(multipart(form, boundary));
-        message.setHeader(Exchange.CONTENT_TYPE, "multipart/form-data; boundary=" + boundary);
+        message.setBody(body.bytes());
+        message.setHeader(Exchange.CONTENT_TYPE, body.contentType());
         message.setHeader("Authorization", "Bearer " + deployment.apiKey());
-    }
-
-    /** A form of text fields, as RFC 7578 writes it. */
-    static byte[] multipart(Map<String, String> fields, String boundary) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (var field : fields.entrySet()) {
-            write(out, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n"
-                    + "Content-Type: text/plain; charset=UTF-8\r\n\r\n");
-            write(out, field.getValue());
-            write(out, "\r\n");
-        }
-        write(out, "--" + boundary + "--\r\n");
-        return out.toByteArray();
-    }
-
-    private static void write(ByteArrayOutputStream out, String text) {
-        out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
     }
 }
