@@ -207,6 +207,136 @@ function showResult(prompt, base64, filename, seconds, format) {
   $('result').hidden = false;
 }
 
+// --- edit -----------------------------------------------------------------------------------------------------------
+
+// the image being edited (a Blob), the canvas that shows it, and the mask: opaque, cleared where the user paints
+const edit = { blob: null, image: null, mask: null, painted: false };
+
+async function useForEdit(blob) {
+  edit.blob = blob;
+  const url = URL.createObjectURL(blob);
+  state.objectUrls.push(url);
+  const image = new Image();
+  await new Promise((resolve, reject) => { image.onload = resolve; image.onerror = reject; image.src = url; });
+  edit.image = image;
+  edit.mask = document.createElement('canvas');
+  edit.mask.width = image.naturalWidth;
+  edit.mask.height = image.naturalHeight;
+  const mask = edit.mask.getContext('2d');
+  mask.fillStyle = '#000';
+  mask.fillRect(0, 0, image.naturalWidth, image.naturalHeight);
+  edit.painted = false;
+  const canvas = $('edit-canvas');
+  canvas.width = image.naturalWidth;
+  canvas.height = image.naturalHeight;
+  canvas.dataset.painted = 'false';
+  redrawEdit();
+  $('edit-original').src = url;
+  $('edit-stage').hidden = false;
+  $('edit-compare').hidden = true;
+  $('edit-error').textContent = '';
+}
+
+function redrawEdit() {
+  const canvas = $('edit-canvas');
+  const g = canvas.getContext('2d');
+  g.globalCompositeOperation = 'source-over';
+  g.drawImage(edit.image, 0, 0);
+}
+
+/** Painting: a round brush, on the canvas (shown in red) and on the mask (made transparent: where to edit). */
+function paintAt(event) {
+  const canvas = $('edit-canvas');
+  const box = canvas.getBoundingClientRect();
+  const x = (event.clientX - box.left) * canvas.width / box.width;
+  const y = (event.clientY - box.top) * canvas.height / box.height;
+  const radius = Math.max(6, canvas.width / 24);
+  const g = canvas.getContext('2d');
+  g.fillStyle = 'rgba(220, 38, 38, 0.45)';
+  g.beginPath();
+  g.arc(x, y, radius, 0, 2 * Math.PI);
+  g.fill();
+  const mask = edit.mask.getContext('2d');
+  mask.globalCompositeOperation = 'destination-out';
+  mask.beginPath();
+  mask.arc(x, y, radius, 0, 2 * Math.PI);
+  mask.fill();
+  edit.painted = true;
+  canvas.dataset.painted = 'true';
+}
+
+function clearMask() {
+  if (!edit.image) return;
+  const mask = edit.mask.getContext('2d');
+  mask.globalCompositeOperation = 'source-over';
+  mask.fillStyle = '#000';
+  mask.fillRect(0, 0, edit.mask.width, edit.mask.height);
+  edit.painted = false;
+  $('edit-canvas').dataset.painted = 'false';
+  redrawEdit();
+}
+
+async function submitEdit(event) {
+  event.preventDefault();
+  const prompt = $('edit-prompt').value.trim();
+  if (!edit.blob) {
+    $('edit-error').textContent = 'Choose an image to edit first.';
+    return;
+  }
+  if (!prompt) {
+    $('edit-error').textContent = 'Say what to change first.';
+    return;
+  }
+  const started = performance.now();
+  const button = $('edit-button');
+  button.disabled = true;
+  $('edit-error').textContent = '';
+  $('edit-progress').hidden = false;
+  const form = new FormData();
+  form.append('image', edit.blob, 'image.' + (edit.blob.type.split('/')[1] || 'png'));
+  if (edit.painted) {
+    const maskBlob = await new Promise((resolve) => edit.mask.toBlob(resolve, 'image/png'));
+    form.append('mask', maskBlob, 'mask.png');
+  }
+  form.append('prompt', prompt);
+  // the gateway's default model (the Generate tab's picker offers models that may not edit), at the input's size
+  form.append('size', 'auto');
+  form.append('stream', 'true');
+  form.append('partial_images', '2');
+  const figure = $('edit-result');
+  figure.dataset.partialImages = '0';
+  try {
+    const response = await api('/v1/images/edits', {
+      method: 'POST', headers: { 'Authorization': 'Bearer ' + (state.key || '') }, body: form,
+    });
+    $('edit-compare').hidden = false;
+    await readEvents(response, (name, data) => {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      const image = $('edit-result-image');
+      if (name === 'image_edit.partial_image') {
+        figure.dataset.partialImages = String(Number(figure.dataset.partialImages) + 1);
+        figure.classList.add('partial');
+        image.alt = prompt + ' (partial image ' + (data.partial_image_index + 1) + ')';
+        image.src = 'data:image/' + (data.output_format || 'png') + ';base64,' + data.b64_json;
+        $('edit-result-details').textContent = seconds + ' s';
+      } else if (name === 'image_edit.completed') {
+        figure.classList.remove('partial');
+        image.alt = prompt;
+        image.src = 'data:image/' + (data.output_format || 'png') + ';base64,' + data.b64_json;
+        $('edit-result-filename').textContent = data.filename || '';
+        $('edit-result-details').textContent = seconds + ' s';
+      } else if (name === 'error') {
+        throw new GatewayError(500, (data.error && data.error.message) || 'The edit failed');
+      }
+    });
+  } catch (e) {
+    if (e.status !== 401) $('edit-error').textContent = e.message;
+  } finally {
+    $('edit-progress').hidden = true;
+    button.disabled = false;
+  }
+}
+
 // --- gallery --------------------------------------------------------------------------------------------------------
 
 async function loadGallery(reset) {
@@ -233,17 +363,24 @@ async function loadGallery(reset) {
 function galleryItem(image) {
   const description = image.prompt || 'Image ' + image.filename;
   const img = el('img', { alt: description, loading: 'lazy', 'data-filename': image.filename });
+  const editButton = el('button', { type: 'button', class: 'secondary edit-this', text: 'Edit' });
+  editButton.disabled = true;
   // <img src> cannot send the key: fetch the file with it and show it from a blob URL
   api(image.url).then((r) => r.blob()).then((blob) => {
     const url = URL.createObjectURL(blob);
     state.objectUrls.push(url);
     img.src = url;
+    editButton.disabled = false;
+    editButton.addEventListener('click', () => {
+      selectTab('edit', true);
+      useForEdit(blob).catch(() => { $('edit-error').textContent = 'This image cannot be shown for editing.'; });
+    });
   }).catch(() => { img.alt = description + ' (could not be loaded)'; });
   const when = new Date(image.created).toLocaleString();
   return el('li', {}, el('figure', {}, img, el('figcaption', {},
     el('span', { class: 'filename', text: image.filename }),
     el('span', { class: 'muted', text: ' ' + formatBytes(image.bytes) + ' · ' + when }),
-    image.prompt ? el('p', { class: 'prompt', text: image.prompt }) : null)));
+    image.prompt ? el('p', { class: 'prompt', text: image.prompt }) : null), editButton));
 }
 
 // --- batches --------------------------------------------------------------------------------------------------------
@@ -297,7 +434,7 @@ function doneBatch(done) {
 
 // --- tabs -----------------------------------------------------------------------------------------------------------
 
-const TABS = ['generate', 'gallery', 'batches'];
+const TABS = ['generate', 'edit', 'gallery', 'batches'];
 
 function selectTab(name, focus) {
   TABS.forEach((tab) => {
@@ -331,6 +468,18 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('change-key').addEventListener('click', () => forgetKey(''));
   $('generate-form').addEventListener('submit', generate);
+  $('edit-form').addEventListener('submit', submitEdit);
+  $('edit-file').addEventListener('change', (event) => {
+    const file = event.target.files[0];
+    if (file) useForEdit(file).catch(() => { $('edit-error').textContent = 'This file cannot be shown: choose a PNG, JPEG or WebP image.'; });
+  });
+  $('edit-clear-mask').addEventListener('click', clearMask);
+  const canvas = $('edit-canvas');
+  let painting = false;
+  canvas.addEventListener('pointerdown', (event) => { painting = true; canvas.setPointerCapture(event.pointerId); paintAt(event); });
+  canvas.addEventListener('pointermove', (event) => { if (painting) paintAt(event); });
+  canvas.addEventListener('pointerup', () => { painting = false; });
+  canvas.addEventListener('pointercancel', () => { painting = false; });
   $('prompt').addEventListener('keydown', (event) => {
     // Ctrl+Enter (or Cmd+Enter) generates from the prompt box
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) $('generate-form').requestSubmit();

@@ -185,6 +185,41 @@ class WebConsoleBrowserTest extends ConsoleTestSupport {
 
     @Test
     @Order(7)
+    void editsAnUploadedImageWithAPaintedMaskAndShowsTheResultBesideTheOriginal() throws Exception {
+        Path upload = Files.createTempFile("to-edit", ".png");
+        java.awt.image.BufferedImage blue = new java.awt.image.BufferedImage(320, 240, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = blue.createGraphics();
+        g.setColor(java.awt.Color.BLUE);
+        g.fillRect(0, 0, 320, 240);
+        g.dispose();
+        javax.imageio.ImageIO.write(blue, "png", upload.toFile());
+        browser.findElement(By.id("tab-edit")).click();
+        browser.findElement(By.id("edit-file")).sendKeys(upload.toString());
+        WebElement canvas = visible("edit-canvas");
+        wait.until(d -> ((Number) js("return arguments[0].width", canvas)).intValue() == 320);
+        // paint a stroke near the top left (the offline renderer writes the prompt across the middle): the area to change
+        new org.openqa.selenium.interactions.Actions(browser).moveToElement(canvas, -120, -90).clickAndHold().moveByOffset(15, 0)
+                .moveByOffset(15, 0).release().perform();
+        assertEquals("true", canvas.getAttribute("data-painted"));
+        visible("edit-prompt").sendKeys("Add a yellow sun");
+        browser.findElement(By.id("edit-button")).click();
+        WebElement result = visible("edit-result-image");
+        wait.until(d -> "Add a yellow sun".equals(result.getAttribute("alt"))
+                && ((Number) js("return arguments[0].naturalWidth", result)).intValue() > 0);
+        assertEquals("2", browser.findElement(By.id("edit-result")).getAttribute("data-partial-images"), "partial images came first");
+        assertEquals(320L, js("return arguments[0].naturalWidth", result), "size auto: the input's size");
+        assertTrue(((Number) js("return arguments[0].naturalWidth", visible("edit-original"))).intValue() == 320, "the original beside it");
+        String filename = browser.findElement(By.id("edit-result-filename")).getText();
+        assertTrue(Files.exists(savedImage(filename)), "the edit is saved: " + filename);
+        // the painted area was sent as the mask: the offline renderer tinted it, and left the rest blue
+        java.awt.image.BufferedImage edited = javax.imageio.ImageIO.read(savedImage(filename).toFile());
+        assertEquals(java.awt.Color.BLUE.getRGB(), edited.getRGB(5, 230), "outside the mask the input is unchanged");
+        assertTrue(edited.getRGB(55, 30) != java.awt.Color.BLUE.getRGB(), "inside the mask the image was changed");
+        screenshot("console-edit.png");
+    }
+
+    @Test
+    @Order(8)
     void fitsAPhoneSizedScreen() throws Exception {
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.get(base());
