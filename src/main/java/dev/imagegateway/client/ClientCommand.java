@@ -1,6 +1,7 @@
 package dev.imagegateway.client;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +56,13 @@ public class ClientCommand implements Callable<Integer> {
             + "written as partial-<n>.<format> beside the image.")
     int partialImages;
 
+    @Option(names = {"-i", "--image"}, description = "Edit this image (PNG, JPEG or WebP) instead of generating one: "
+            + "EditImage, answered as --stream; repeat it for up to 16 images.")
+    List<Path> images = new java.util.ArrayList<>();
+
+    @Option(names = "--mask", description = "With --image: a PNG, transparent where the image is edited.")
+    Path mask;
+
     @Option(names = {"-o", "--out"}, description = "With --stream: the file to write the image to (default: its saved name in the current folder).")
     Path out;
 
@@ -75,6 +83,18 @@ public class ClientCommand implements Callable<Integer> {
             }
             if (outputFormat != null) {
                 request.setOutputFormat(outputFormat);
+            }
+            if (!images.isEmpty()) {
+                imagegeneration.EditRequest.Builder edit = imagegeneration.EditRequest.newBuilder()
+                        .setRequest(request.setPartialImages(partialImages));
+                for (Path image : images) {
+                    edit.addImages(com.google.protobuf.ByteString.copyFrom(java.nio.file.Files.readAllBytes(image)));
+                }
+                if (mask != null) {
+                    edit.setMask(com.google.protobuf.ByteString.copyFrom(java.nio.file.Files.readAllBytes(mask)));
+                }
+                return receive(ImageGenerationServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS).editImage(edit.build()));
             }
             if (stream) {
                 return stream(channel, request.setPartialImages(partialImages).build());
@@ -104,8 +124,12 @@ public class ClientCommand implements Callable<Integer> {
 
     /** GenerateImageStream: events as they come, the image written as its chunks arrive. */
     private int stream(ManagedChannel channel, ImageRequest request) throws java.io.IOException {
-        java.util.Iterator<imagegeneration.ImageEvent> events = ImageGenerationServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS).generateImageStream(request);
+        return receive(ImageGenerationServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS).generateImageStream(request));
+    }
+
+    /** The events of GenerateImageStream or EditImage: progress and partial images on stderr, the image to a file. */
+    private int receive(java.util.Iterator<imagegeneration.ImageEvent> events) throws java.io.IOException {
         java.io.OutputStream file = null;
         Path written = null;
         try {

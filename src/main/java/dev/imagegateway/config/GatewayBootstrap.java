@@ -295,6 +295,9 @@ public class GatewayBootstrap implements CamelConfiguration {
         // beans of the doors made from the gateway's settings (each door's other beans are in its route file): the
         // gRPC standard services, and the OpenAI door's reader with the saved images it links to
         registry.bind("standardGrpcServices", new dev.imagegateway.grpc.StandardGrpcServices(booleanProperty(pc, "grpc.reflection", true)));
+        // camel-grpc puts it on the server with the other interceptors: request messages read a few at a time
+        registry.bind("largeRequestGate", new dev.imagegateway.grpc.LargeRequestGate(intProperty(pc, "grpc.large-requests-at-once"),
+                longProperty(pc, "http.body-timeout-seconds")));
         boolean tls = "TLS".equals(pc.resolveProperty("gateway.grpc-negotiation").orElse(""));
         dev.imagegateway.openai.OpenAiDoorRequestReader openAiReader = new dev.imagegateway.openai.OpenAiDoorRequestReader(
                 registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),

@@ -1,5 +1,7 @@
 package dev.imagegateway.grpc;
 
+import java.util.List;
+
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -20,8 +22,10 @@ import org.apache.camel.Processor;
 public class GrpcRequestReader implements Processor {
 
     @Override
-    public void process(Exchange exchange) {
-        ImageRequest request = exchange.getMessage().getBody(ImageRequest.class);
+    public void process(Exchange exchange) throws InterruptedException {
+        Object body = exchange.getMessage().getBody();
+        imagegeneration.EditRequest edit = body instanceof imagegeneration.EditRequest e ? e : null;
+        ImageRequest request = edit != null ? edit.getRequest() : exchange.getMessage().getBody(ImageRequest.class);
         String key = request.getApiKey().isEmpty() ? GrpcStatusInterceptor.METADATA_API_KEY.get() : request.getApiKey();
         exchange.setProperty(ApiKeyFilter.PRESENTED_KEY, key);
         exchange.setProperty(dev.imagegateway.security.FailedAuthThrottle.CLIENT_ADDRESS, GrpcStatusInterceptor.CLIENT_ADDRESS.get());
@@ -58,17 +62,31 @@ public class GrpcRequestReader implements Processor {
             exchange.setProperty(dev.imagegateway.pipeline.ImageEvents.PROPERTY, new GrpcImageStream(observer,
                     request.getPartialImages(), exchange.getProperty(UpstreamRetryPolicy.DEADLINE, Long.class)));
         }
-        exchange.getMessage().setBody(new GenerationRequest(request.getPrompt(), request.getSize(), "grpc",
-                blankToNull(request.getModel()), request.getN() == 0 ? null : request.getN(), options));
+        GenerationRequest generation = new GenerationRequest(request.getPrompt(), request.getSize(), "grpc",
+                blankToNull(request.getModel()), request.getN() == 0 ? null : request.getN(), options);
+        if (edit != null) {
+            List<byte[]> images = new java.util.ArrayList<>(edit.getImagesCount());
+            edit.getImagesList().forEach(image -> images.add(image.toByteArray()));
+            dev.imagegateway.pipeline.EditInput input = new dev.imagegateway.pipeline.EditInput(images,
+                    edit.getMask().isEmpty() ? null : edit.getMask().toByteArray(), blankToNull(edit.getInputFidelity()));
+            // the message and its copies (here, and in the upstream's request) count against the memory budget
+            dev.imagegateway.provider.ReplyBudget budget = exchange.getContext().getRegistry()
+                    .lookupByNameAndType("replyBudget", dev.imagegateway.provider.ReplyBudget.class);
+            if (budget != null) {
+                budget.reserve(exchange, 3 * input.bytes());
+            }
+            generation = generation.withEdit(input);
+        }
+        exchange.getMessage().setBody(generation);
     }
 
     /** Exchange property where camel-grpc (routeControlledStreamObserver) puts the call's response observer. */
     static final String RESPONSE_OBSERVER = "grpcResponseObserver";
 
-    /** True for GenerateImageStream (camel-grpc names the method called in a header). */
+    /** True for GenerateImageStream and EditImage, answered as events (camel-grpc names the method called in a header). */
     static boolean isStream(Exchange exchange) {
         String method = exchange.getMessage().getHeader("CamelGrpcMethodName", "", String.class);
-        return method.equalsIgnoreCase("GenerateImageStream");
+        return method.equalsIgnoreCase("GenerateImageStream") || method.equalsIgnoreCase("EditImage");
     }
 
     /** proto3 strings are never null: empty means "not set". */

@@ -90,4 +90,24 @@ class ClientCommandTest extends GatewayTestSupport {
         assertEquals("1", refused[0]);
         assertEquals("Error: PERMISSION_DENIED - Invalid API key", refused[1].trim());
     }
+
+    @Test
+    void editsAnImageWithAMaskThroughEditImage() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("client-edit");
+        java.nio.file.Path input = dir.resolve("in.png");
+        java.nio.file.Path mask = dir.resolve("mask.png");
+        java.awt.image.BufferedImage green = new java.awt.image.BufferedImage(200, 100, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = green.createGraphics();
+        g.setColor(java.awt.Color.GREEN);
+        g.fillRect(0, 0, 200, 100);
+        g.dispose();
+        javax.imageio.ImageIO.write(green, "png", input.toFile());
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(200, 100, java.awt.image.BufferedImage.TYPE_INT_ARGB), "png", mask.toFile());
+        java.nio.file.Path out = dir.resolve("edited.png");
+        String[] result = run("--prompt", "A green field, edited", "--size", "auto", "--image", input.toString(), "--mask", mask.toString(),
+                "--out", out.toString(), "--server", "localhost:" + grpcPort(), "--key", KEY);
+        assertEquals("0", result[0], result[1]);
+        assertTrue(result[1].startsWith("Image Generated Successfully!"), result[1]);
+        assertArrayEquals(new int[] {200, 100}, pngSize(java.nio.file.Files.readAllBytes(out)), "size auto: the input's own");
+    }
 }

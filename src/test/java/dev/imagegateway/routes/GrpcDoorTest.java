@@ -259,7 +259,8 @@ class GrpcDoorTest extends StubbedGatewayTestSupport {
 
     @Test
     void requestsOverTheInboundLimitAreResourceExhausted() {
-        StatusRuntimeException e = failure(request("p".repeat(2 * 1024 * 1024), "", KEY));
+        // past GRPC_MAX_REQUEST_BYTES (32 MiB: an edit's images travel in its message)
+        StatusRuntimeException e = failure(request("p".repeat(33 * 1024 * 1024), "", KEY));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
         assertEquals(0, upstream().server().getAllServeEvents().size());
         // and the server keeps serving

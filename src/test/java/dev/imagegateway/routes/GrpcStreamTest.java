@@ -222,4 +222,42 @@ class GrpcStreamTest extends StubbedGatewayTestSupport {
         assertArrayEquals(png, received.images().get(0));
         assertEquals(50, received.done().getDone().getUsage().getOutputTokens());
     }
+
+    @Test
+    void editImageSendsTheImagesAndMaskUpstreamAndStreamsTheResult() throws Exception {
+        byte[] edited = UpstreamStub.png(64, 48);
+        upstream().server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/images/edits"))
+                .willReturn(ProviderKits.json(200, ProviderKits.openAiData(edited, 1))));
+        byte[] first = UpstreamStub.png(32, 32);
+        byte[] second = UpstreamStub.png(16, 16);
+        byte[] mask = UpstreamStub.png(32, 32);
+        Received received = receive(ImageGenerationServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .editImage(imagegeneration.EditRequest.newBuilder().setRequest(request("Put them together"))
+                        .addImages(com.google.protobuf.ByteString.copyFrom(first)).addImages(com.google.protobuf.ByteString.copyFrom(second))
+                        .setMask(com.google.protobuf.ByteString.copyFrom(mask)).setInputFidelity("low").build()));
+        assertArrayEquals(edited, received.images().get(0));
+        assertEquals("done", received.kinds().get(received.kinds().size() - 1));
+        var sent = upstream().server().findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/images/edits"))).get(0);
+        assertEquals(2, sent.getParts().stream().filter(p -> p.getName().equals("image[]")).count());
+        assertArrayEquals(mask, sent.getPart("mask").getBody().asBytes());
+        assertEquals("low", sent.getPart("input_fidelity").getBody().asString());
+        assertEquals(1, savedImages().size(), "the edit is saved, its inputs are not");
+    }
+
+    @Test
+    void editImageRefusesWhatIsNotAnImage() {
+        Iterator<ImageEvent> stream = ImageGenerationServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .editImage(imagegeneration.EditRequest.newBuilder().setRequest(request("x"))
+                        .addImages(com.google.protobuf.ByteString.copyFromUtf8("not an image")).build());
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> {
+            while (stream.hasNext()) {
+                stream.next();
+            }
+        });
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("not a PNG, JPEG or WebP"), e.getStatus().getDescription());
+        assertEquals(0, upstreamCalls());
+    }
 }

@@ -87,14 +87,18 @@ class ImageEditsTest extends StubbedGatewayTestSupport {
         assertArrayEquals(edited, Files.readAllBytes(saved.get(0)));
     }
 
+    /** The form posted to /v1/images/edits as a browser or curl sends it. */
+    private HttpResponse<String> postEdit(dev.imagegateway.provider.MultipartBody form) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/v1/images/edits"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", form.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void whatIsNotAnImageOrTooLargeIsRefusedBeforeAnyCall() throws Exception {
         dev.imagegateway.provider.MultipartBody notAnImage = new dev.imagegateway.provider.MultipartBody()
                 .text("prompt", "edit this").file("image", "notes.png", "image/png", "just some text".getBytes());
-        HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + httpPort() + "/v1/images/edits")).header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", notAnImage.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(notAnImage.bytes())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused = postEdit(notAnImage);
         assertEquals(400, refused.statusCode(), refused.body());
         JsonNode error = JSON.readTree(refused.body()).get("error");
         assertEquals("image", error.get("param").asText());
@@ -104,17 +108,11 @@ class ImageEditsTest extends StubbedGatewayTestSupport {
         System.arraycopy(UpstreamStub.png(4, 4), 0, big, 0, 8);
         dev.imagegateway.provider.MultipartBody tooLarge = new dev.imagegateway.provider.MultipartBody()
                 .text("prompt", "edit this").file("image", "big.png", "image/png", big);
-        HttpResponse<String> large = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + httpPort() + "/v1/images/edits")).header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", tooLarge.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(tooLarge.bytes())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> large = postEdit(tooLarge);
         assertEquals(413, large.statusCode(), large.body());
 
         dev.imagegateway.provider.MultipartBody noImage = new dev.imagegateway.provider.MultipartBody().text("prompt", "edit this");
-        HttpResponse<String> missing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + httpPort() + "/v1/images/edits")).header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", noImage.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(noImage.bytes())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> missing = postEdit(noImage);
         assertEquals(400, missing.statusCode(), missing.body());
 
         HttpResponse<String> json = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -130,10 +128,7 @@ class ImageEditsTest extends StubbedGatewayTestSupport {
     void aModelThatDoesNotEditIsRefusedNamingIt() throws Exception {
         dev.imagegateway.provider.MultipartBody form = new dev.imagegateway.provider.MultipartBody()
                 .text("prompt", "edit this").text("model", "stable-image-core").file("image", "a.png", "image/png", UpstreamStub.png(8, 8));
-        HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + httpPort() + "/v1/images/edits")).header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", form.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused = postEdit(form);
         assertEquals(400, refused.statusCode(), refused.body());
         assertEquals("model", JSON.readTree(refused.body()).get("error").get("param").asText());
     }
