@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 /**
  * {@code java -jar image-gateway.jar} runs the gateway; {@code java -jar image-gateway.jar client ...} calls one.
  */
-@Command(name = "image-gateway", mixinStandardHelpOptions = true, subcommands = {ClientCommand.class, dev.imagegateway.client.HealthCommand.class},
+@Command(name = "image-gateway", mixinStandardHelpOptions = true, subcommands = {ClientCommand.class, dev.imagegateway.client.EditCommand.class, dev.imagegateway.client.HealthCommand.class},
          description = "Image generation gateway: gRPC and REST in front of OpenAI images, on Apache Camel.")
 public class Application implements Callable<Integer> {
 

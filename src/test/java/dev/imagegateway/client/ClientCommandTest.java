@@ -28,7 +28,10 @@ class ClientCommandTest extends GatewayTestSupport {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            int code = new CommandLine(new ClientCommand()).execute(args);
+            // "edit ..." is the jar's edit command, anything else its client command
+            boolean edit = args.length > 0 && args[0].equals("edit");
+            int code = new CommandLine(edit ? new EditCommand() : new ClientCommand())
+                    .execute(edit ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
             return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8)};
         } finally {
             System.setOut(original);
@@ -104,10 +107,13 @@ class ClientCommandTest extends GatewayTestSupport {
         javax.imageio.ImageIO.write(green, "png", input.toFile());
         javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(200, 100, java.awt.image.BufferedImage.TYPE_INT_ARGB), "png", mask.toFile());
         java.nio.file.Path out = dir.resolve("edited.png");
-        String[] result = run("--prompt", "A green field, edited", "--size", "auto", "--image", input.toString(), "--mask", mask.toString(),
+        String[] result = run("edit", "--prompt", "A green field, edited", "--size", "auto", "--image", input.toString(), "--mask", mask.toString(),
                 "--out", out.toString(), "--server", "localhost:" + grpcPort(), "--key", KEY);
         assertEquals("0", result[0], result[1]);
         assertTrue(result[1].startsWith("Image Generated Successfully!"), result[1]);
         assertArrayEquals(new int[] {200, 100}, pngSize(java.nio.file.Files.readAllBytes(out)), "size auto: the input's own");
+        String[] noImage = run("edit", "--prompt", "x", "--server", "localhost:" + grpcPort(), "--key", KEY);
+        assertEquals("2", noImage[0]);
+        assertEquals("Error: edit needs at least one --image", noImage[1].trim());
     }
 }
