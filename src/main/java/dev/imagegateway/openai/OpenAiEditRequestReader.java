@@ -1,6 +1,5 @@
 package dev.imagegateway.openai;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -94,7 +93,7 @@ public class OpenAiEditRequestReader implements Processor {
     }
 
     /**
-     * The body, at most maxRequestBytes: twice its size reserved from the reply budget before it is read (the bytes,
+     * The body, at most maxRequestBytes, reserved from the reply budget as it is read and kept there twice (the bytes,
      * and their copy in the upstream's request), waiting for room as a reply does.
      */
     private byte[] readBody(Exchange exchange) throws IOException, InterruptedException {
@@ -106,22 +105,9 @@ public class OpenAiEditRequestReader implements Processor {
         if (in == null) {
             throw GatewayException.invalid("image", "An edit needs a body");
         }
-        long reserved = budget.reserve(exchange, 2 * (announced > 0 ? announced : 1024 * 1024));
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(announced, 8192), maxRequestBytes));
-        byte[] buffer = new byte[64 * 1024];
-        int n;
         try (in) {
-            while ((n = in.read(buffer)) >= 0) {
-                if (out.size() + n > maxRequestBytes) {
-                    throw tooLarge("more than " + maxRequestBytes + " bytes");
-                }
-                if (2L * (out.size() + n) > reserved) {
-                    reserved += budget.reserve(exchange, 2L * 1024 * 1024);
-                }
-                out.write(buffer, 0, n);
-            }
+            return budget.readBounded(exchange, in, announced > 0 ? announced : 1024 * 1024, maxRequestBytes, 2, this::tooLarge);
         }
-        return out.toByteArray();
     }
 
     private GatewayException tooLarge(String what) {

@@ -14,6 +14,24 @@ public final class ProviderOptions {
     private ProviderOptions() {
     }
 
+    /**
+     * What an adapter that only generates, without OpenAI's quality, style and moderation, takes: an opaque (or auto)
+     * background, {@code formats} as output_format, output_compression only where {@code compression}, no field the
+     * gateway does not know, no edit. Anything else is a 400 naming the field, before any call.
+     */
+    public static void generatesOnly(GenerationRequest request, String provider, Set<String> formats, boolean compression) {
+        only(request, "quality", Set.of(), provider);
+        only(request, "style", Set.of(), provider);
+        only(request, "background", Set.of("opaque"), provider);
+        only(request, "moderation", Set.of(), provider);
+        only(request, "output_format", formats, provider);
+        if (!compression) {
+            noCompression(request, provider);
+        }
+        noExtras(request, provider);
+        noEdits(request, provider);
+    }
+
     /** Refuses {@code field} unless it is unset or one of {@code accepted} ({@code auto} is always fine). */
     public static void only(GenerationRequest request, String field, Set<String> accepted, String provider) {
         String value = request.options().get(field);

@@ -112,6 +112,33 @@ public class ReplyBudget {
     }
 
     /** Gives back part of what the request holds (a reply's temporary buffers, once it is in its array). */
+    /**
+     * Reads {@code in} whole when its length is not known, never more than {@code max} bytes ({@code tooLarge} past
+     * it): room for twice {@code expected} is reserved before reading (the buffer, and the array it ends in), more as it
+     * goes past that, and what is not needed after is given back but {@code keep} times the bytes read (1 for a reply,
+     * 2 for an upload that is copied into an upstream request).
+     */
+    public byte[] readBounded(Exchange exchange, java.io.InputStream in, long expected, long max, int keep,
+                              java.util.function.Function<String, RuntimeException> tooLarge) throws java.io.IOException, InterruptedException {
+        final long chunk = 1024 * 1024;
+        long reserved = reserve(exchange, 2 * Math.min(max, expected));
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream((int) Math.min(Math.min(max, expected), chunk * 8));
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            if (read.size() + n > max) {
+                throw tooLarge.apply("more than " + max + " bytes");
+            }
+            if (2L * (read.size() + n) > reserved) {
+                reserved += reserve(exchange, 2 * chunk);
+            }
+            read.write(buffer, 0, n);
+        }
+        byte[] body = read.toByteArray();
+        release(exchange, reserved - (long) keep * body.length);
+        return body;
+    }
+
     void release(Exchange exchange, long bytes) {
         Held held = exchange.getProperty(HELD, Held.class);
         if (held == null) {

@@ -19,8 +19,6 @@ import org.slf4j.LoggerFactory;
 public class UpstreamReplyReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamReplyReader.class);
-    private static final int CHUNK = 1024 * 1024;
-
     private final dev.imagegateway.ops.GatewayMetrics metrics;
     private final long maxReplyBytes;
     private final ReplyBudget budget;
@@ -87,26 +85,9 @@ public class UpstreamReplyReader {
 
     private byte[] readFully(Exchange exchange, InputStream in, long length) throws IOException, InterruptedException {
         if (length < 0) {
-            // no length announced: room for what the request is expected to bring (its images as raw pixels, in
-            // base64; twice, for the buffer and the array it ends in) is reserved before reading, more as the reply
-            // goes past it, and what it did not need is given back
-            long expected = Math.min(maxReplyBytes, expectedReplyBytes(exchange));
-            long[] reserved = {budget.reserve(exchange, 2 * expected)};
-            java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream((int) Math.min(expected, CHUNK * 8L));
-            byte[] buffer = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                if (read.size() + n > maxReplyBytes) {
-                    throw tooLarge("sent more than " + maxReplyBytes + " bytes");
-                }
-                if (2L * (read.size() + n) > reserved[0]) {
-                    reserved[0] += budget.reserve(exchange, 2L * CHUNK);
-                }
-                read.write(buffer, 0, n);
-            }
-            byte[] body = read.toByteArray();
-            budget.release(exchange, reserved[0] - body.length);
-            return body;
+            // no length announced: room for what the request is expected to bring (its images as raw pixels, in base64)
+            return budget.readBounded(exchange, in, Math.min(maxReplyBytes, expectedReplyBytes(exchange)), maxReplyBytes, 1,
+                    what -> tooLarge("sent " + what));
         }
         budget.reserve(exchange, length);
         byte[] body = new byte[(int) length];

@@ -99,12 +99,7 @@ class ClientCommandTest extends GatewayTestSupport {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("client-edit");
         java.nio.file.Path input = dir.resolve("in.png");
         java.nio.file.Path mask = dir.resolve("mask.png");
-        java.awt.image.BufferedImage green = new java.awt.image.BufferedImage(200, 100, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = green.createGraphics();
-        g.setColor(java.awt.Color.GREEN);
-        g.fillRect(0, 0, 200, 100);
-        g.dispose();
-        javax.imageio.ImageIO.write(green, "png", input.toFile());
+        java.nio.file.Files.write(input, dev.imagegateway.routes.UpstreamStub.png(200, 100, java.awt.Color.GREEN));
         javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(200, 100, java.awt.image.BufferedImage.TYPE_INT_ARGB), "png", mask.toFile());
         java.nio.file.Path out = dir.resolve("edited.png");
         String[] result = run("edit", "--prompt", "A green field, edited", "--size", "auto", "--image", input.toString(), "--mask", mask.toString(),

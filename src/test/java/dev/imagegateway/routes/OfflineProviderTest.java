@@ -137,19 +137,13 @@ class OfflineProviderTest extends GatewayTestSupport {
 
     @Test
     void theOfflineProviderEditsDrawingThePromptOverTheInputImage() throws Exception {
-        java.awt.image.BufferedImage red = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = red.createGraphics();
-        g.setColor(java.awt.Color.RED);
-        g.fillRect(0, 0, 64, 64);
-        g.dispose();
-        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(red, "png", png);
+        byte[] red = UpstreamStub.png(64, 64, java.awt.Color.RED);
         com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder().apiKey(KEY)
                 .baseUrl("http://localhost:" + httpPort() + "/v1").maxRetries(0).build();
         com.openai.models.images.ImagesResponse response;
         try {
             response = client.images().edit(com.openai.models.images.ImageEditParams.builder()
-                    .image(new java.io.ByteArrayInputStream(png.toByteArray())).prompt("A red square, edited")
+                    .image(new java.io.ByteArrayInputStream(red)).prompt("A red square, edited")
                     .size(com.openai.models.images.ImageEditParams.Size._1024X1024).build());
         } finally {
             client.close();

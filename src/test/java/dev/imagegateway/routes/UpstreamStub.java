@@ -124,9 +124,14 @@ public final class UpstreamStub {
 
     /** A real PNG of the given size. */
     public static byte[] png(int width, int height) {
+        return png(width, height, new Color(width % 255, height % 255, 90));
+    }
+
+    /** A real PNG of the given size, all {@code color} (an image to edit, whose pixels a test can recognise). */
+    public static byte[] png(int width, int height, Color color) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
-        g.setColor(new Color(width % 255, height % 255, 90));
+        g.setColor(color);
         g.fillRect(0, 0, width, height);
         g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

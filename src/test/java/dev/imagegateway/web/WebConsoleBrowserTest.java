@@ -187,12 +187,7 @@ class WebConsoleBrowserTest extends ConsoleTestSupport {
     @Order(7)
     void editsAnUploadedImageWithAPaintedMaskAndShowsTheResultBesideTheOriginal() throws Exception {
         Path upload = Files.createTempFile("to-edit", ".png");
-        java.awt.image.BufferedImage blue = new java.awt.image.BufferedImage(320, 240, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = blue.createGraphics();
-        g.setColor(java.awt.Color.BLUE);
-        g.fillRect(0, 0, 320, 240);
-        g.dispose();
-        javax.imageio.ImageIO.write(blue, "png", upload.toFile());
+        Files.write(upload, dev.imagegateway.routes.UpstreamStub.png(320, 240, java.awt.Color.BLUE));
         browser.findElement(By.id("tab-edit")).click();
         browser.findElement(By.id("edit-file")).sendKeys(upload.toString());
         WebElement canvas = visible("edit-canvas");

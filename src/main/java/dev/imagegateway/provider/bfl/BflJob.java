@@ -54,14 +54,7 @@ public class BflJob {
     /** One job per image; FLUX takes pixels (multiples of 16), png or jpeg, and nothing else of OpenAI's. */
     public void plan(Exchange exchange) {
         GenerationRequest request = ProviderCall.request(exchange);
-        ProviderOptions.only(request, "quality", Set.of(), "Black Forest Labs");
-        ProviderOptions.only(request, "style", Set.of(), "Black Forest Labs");
-        ProviderOptions.only(request, "background", Set.of("opaque"), "Black Forest Labs");
-        ProviderOptions.only(request, "moderation", Set.of(), "Black Forest Labs");
-        ProviderOptions.only(request, "output_format", Set.of("png", "jpeg"), "Black Forest Labs");
-        ProviderOptions.noCompression(request, "Black Forest Labs");
-        ProviderOptions.noExtras(request, "Black Forest Labs");
-        ProviderOptions.noEdits(request, "Black Forest Labs");
+        ProviderOptions.generatesOnly(request, "Black Forest Labs", Set.of("png", "jpeg"), false);
         exchange.setProperty(ProviderCall.CALLS, request.count());
     }
 

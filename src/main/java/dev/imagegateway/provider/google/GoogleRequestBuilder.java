@@ -43,19 +43,10 @@ public class GoogleRequestBuilder implements Processor {
     public void plan(Exchange exchange) {
         GenerationRequest request = ProviderCall.request(exchange);
         String model = ProviderCall.upstreamModel(exchange);
-        ProviderOptions.only(request, "quality", Set.of(), "Google");
-        ProviderOptions.only(request, "style", Set.of(), "Google");
-        ProviderOptions.only(request, "background", Set.of("opaque"), "Google");
-        ProviderOptions.only(request, "moderation", Set.of(), "Google");
-        ProviderOptions.only(request, "output_format", imagen(model) ? Set.of("png", "jpeg") : Set.of("png"), "Google " + model);
-        ProviderOptions.noExtras(request, "Google");
-        ProviderOptions.noEdits(request, "Google");
-        if (imagen(model)) {
-            if (request.count() > 4) {
-                throw dev.imagegateway.error.GatewayException.invalid("n", "Field 'n' is at most 4 on Google Imagen");
-            }
-        } else {
-            ProviderOptions.noCompression(request, "Google Gemini");
+        // Imagen takes a JPEG's compression; the Gemini API takes no output MIME type or compression
+        ProviderOptions.generatesOnly(request, "Google " + model, imagen(model) ? Set.of("png", "jpeg") : Set.of("png"), imagen(model));
+        if (imagen(model) && request.count() > 4) {
+            throw dev.imagegateway.error.GatewayException.invalid("n", "Field 'n' is at most 4 on Google Imagen");
         }
         exchange.setProperty(ProviderCall.CALLS, imagen(model) ? 1 : request.count());
     }

@@ -33,15 +33,8 @@ public class StabilityRequestBuilder implements Processor {
     public void plan(Exchange exchange) {
         GenerationRequest request = ProviderCall.request(exchange);
         String endpoint = endpoint(ProviderCall.upstreamModel(exchange));
-        ProviderOptions.only(request, "quality", Set.of(), "Stability");
-        ProviderOptions.only(request, "style", Set.of(), "Stability");
-        ProviderOptions.only(request, "background", Set.of("opaque"), "Stability");
-        ProviderOptions.only(request, "moderation", Set.of(), "Stability");
-        ProviderOptions.only(request, "output_format", "sd3".equals(endpoint) ? Set.of("png", "jpeg") : Set.of("png", "jpeg", "webp"),
-                "Stability " + endpoint);
-        ProviderOptions.noCompression(request, "Stability");
-        ProviderOptions.noExtras(request, "Stability");
-        ProviderOptions.noEdits(request, "Stability");
+        ProviderOptions.generatesOnly(request, "Stability " + endpoint,
+                "sd3".equals(endpoint) ? Set.of("png", "jpeg") : Set.of("png", "jpeg", "webp"), false);
         exchange.setProperty(ProviderCall.CALLS, request.count());
     }
 
