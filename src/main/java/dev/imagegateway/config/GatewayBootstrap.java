@@ -77,8 +77,6 @@ public class GatewayBootstrap implements CamelConfiguration {
         pc.addPropertiesSource(new DotEnvPropertiesSource(dotEnvFile));
         GatewaySettings settings = GatewaySettings.resolve(pc);
         // resolved values the routes use as placeholders; "gateway.*" names no environment variable sets
-        pc.addOverrideProperty("gateway.provider", settings.provider());
-        pc.addOverrideProperty("gateway.upstream-url", settings.imagesUrl());
         // with INBOX_DIR empty the inbox route exists but never starts (and so creates no folder)
         pc.addOverrideProperty("gateway.inbox-enabled", Boolean.toString(settings.inboxEnabled()));
         pc.addOverrideProperty("gateway.inbox-dir", settings.inboxEnabled() ? settings.inboxDir() : "inbox");

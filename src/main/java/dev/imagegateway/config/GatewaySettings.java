@@ -55,10 +55,6 @@ public record GatewaySettings(
         return !inboxDir.isEmpty();
     }
 
-    public String imagesUrl() {
-        return openAiBaseUrl + "/images/generations";
-    }
-
     private static String value(PropertiesComponent pc, String key, String fallback) {
         return pc.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(fallback);
     }

@@ -80,7 +80,7 @@ public class UpstreamReplyReader {
         if (started != null) {
             metrics.upstreamCall(status, System.nanoTime() - started);
         }
-        return new UpstreamReply(status, body, retryAfter, contentType, null);
+        return new UpstreamReply(status, body, retryAfter, contentType);
     }
 
     private byte[] readFully(Exchange exchange, InputStream in, long length) throws IOException, InterruptedException {

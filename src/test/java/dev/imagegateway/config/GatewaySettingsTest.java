@@ -28,7 +28,7 @@ class GatewaySettingsTest {
         assertEquals("local", settings.provider());
         assertTrue(settings.apiKeyGenerated());
         assertEquals(48, settings.apiKeys().length());
-        assertEquals("https://api.openai.com/v1/images/generations", settings.imagesUrl());
+        assertEquals("https://api.openai.com/v1", settings.openAiBaseUrl());
         assertEquals(50051, settings.grpcPort());
         assertEquals(8080, settings.httpPort());
     }
@@ -38,7 +38,7 @@ class GatewaySettingsTest {
         GatewaySettings settings = resolve("openai.api-key", "sk-x", "api.secret-key", "k", "openai.base-url", "http://stub/v1/");
         assertEquals("openai", settings.provider());
         assertFalse(settings.apiKeyGenerated());
-        assertEquals("http://stub/v1/images/generations", settings.imagesUrl());
+        assertEquals("http://stub/v1", settings.openAiBaseUrl(), "without its trailing slash");
     }
 
     @Test
