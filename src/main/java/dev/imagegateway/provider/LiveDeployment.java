@@ -24,6 +24,14 @@ public final class LiveDeployment {
     private final String routeId;
     private final CircuitBreaker breaker;
     private final UnaryOperator<String> lookup;
+    private volatile FileKey fileKey;
+
+    private record FileKey(long modified, String key) {
+        @Override
+        public String toString() {
+            return "FileKey[" + modified + "]"; // never the key
+        }
+    }
 
     /**
      * @param lookup resolves a variable name (the environment, then {@code .env}, then application.properties)
@@ -91,8 +99,20 @@ public final class LiveDeployment {
             String value = lookup.apply(ref.substring(4));
             return value == null ? "" : value.trim();
         }
+        return fileKey(Path.of(ref.substring(5)));
+    }
+
+    /** A mounted secret's key: read again only when the file changed (a rotation), not on every call. */
+    private String fileKey(Path file) {
         try {
-            return Files.readString(Path.of(ref.substring(5)), StandardCharsets.UTF_8).trim();
+            long modified = Files.getLastModifiedTime(file).toMillis();
+            FileKey cached = fileKey;
+            if (cached != null && cached.modified() == modified) {
+                return cached.key();
+            }
+            String key = Files.readString(file, StandardCharsets.UTF_8).trim();
+            fileKey = new FileKey(modified, key);
+            return key;
         } catch (IOException e) {
             return "";
         }

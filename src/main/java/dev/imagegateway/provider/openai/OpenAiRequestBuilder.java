@@ -46,10 +46,7 @@ public class OpenAiRequestBuilder implements Processor {
         }
         message.setBody(body);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        String key = deployment.apiKey();
-        if (!key.isEmpty()) {
-            message.setHeader("Authorization", "Bearer " + key);
-        }
+        authorize(message, deployment);
     }
 
     /**
@@ -91,6 +88,11 @@ public class OpenAiRequestBuilder implements Processor {
                 partials > 0 ? "text/event-stream" : "application/json");
         message.setBody(form.bytes());
         message.setHeader(Exchange.CONTENT_TYPE, form.contentType());
+        authorize(message, deployment);
+    }
+
+    /** {@code Authorization: Bearer} with the deployment's key; none without one (an openai-compatible server may take none). */
+    private static void authorize(Message message, LiveDeployment deployment) {
         String key = deployment.apiKey();
         if (!key.isEmpty()) {
             message.setHeader("Authorization", "Bearer " + key);
