@@ -89,6 +89,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         GatewayMetrics metrics = bindObservability(context, settings);
         bindModels(context.getRegistry(), settings, pc, metrics, providerNames(context));
         bindBeans(context, settings, pc, metrics);
+        bindSpend(context, pc, metrics);
         bindInbox(context, settings, pc, metrics);
         drainGrpcOnStop(context, pc);
         try {
@@ -243,6 +244,7 @@ public class GatewayBootstrap implements CamelConfiguration {
                 new KeyLimiter(intProperty(pc, "keys.rate-limit-per-minute"), intProperty(pc, "keys.concurrency-limit")),
                 new dev.imagegateway.security.FailedAuthThrottle(intProperty(pc, "auth.failures-per-minute"),
                         intProperty(pc, "auth.failures-burst"), metrics));
+        registry.bind("keyRing", keys);
         registry.bind("apiKeyFilter", apiKeyFilter);
         registry.bind("apiKeyCheck", apiKeyFilter.withoutLimits());
         registry.bind("presentedKeyReader", new PresentedKeyReader());
@@ -324,6 +326,45 @@ public class GatewayBootstrap implements CamelConfiguration {
                 intProperty(pc, "http.max-connections"));
         registry.bind("vertx", guards.vertx());
         registry.bind("httpServerGuards", guards);
+    }
+
+    /**
+     * The spend ledger and budgets: the database (H2 under DATA_DIR, or DATABASE_URL's PostgreSQL) migrated by Flyway,
+     * what the spend routes (routes/spend.yaml) and the generation route call. A database that cannot be opened stops
+     * the start with the reason.
+     */
+    private static void bindSpend(CamelContext context, PropertiesComponent pc, GatewayMetrics metrics) {
+        Registry registry = context.getRegistry();
+        Path dataDir = Path.of(pc.resolveProperty("data.dir").map(String::trim).orElse("data"));
+        createDirectory(dataDir);
+        dev.imagegateway.spend.SpendDatabase database = dev.imagegateway.spend.SpendDatabase.open(
+                pc.resolveProperty("database.url").orElse(""), pc.resolveProperty("database.username").orElse(""),
+                pc.resolveProperty("database.password").orElse(""), dataDir, intProperty(pc, "database.pool-size"));
+        registry.bind("spendDataSource", database.dataSource());
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                database.close();
+            }
+        });
+        java.time.Clock clock = registry.lookupByNameAndType("gatewayClock", java.time.Clock.class);
+        if (clock == null) {
+            clock = java.time.Clock.systemUTC();
+            registry.bind("gatewayClock", clock);
+        }
+        java.time.ZoneId zone = java.time.ZoneId.of(pc.resolveProperty("budget.timezone").map(String::trim).filter(z -> !z.isEmpty()).orElse("UTC"));
+        if (booleanProperty(pc, "budget.recount-at-start", true)) {
+            dev.imagegateway.spend.Budgets.recount(database.dataSource(), clock.instant());
+        }
+        dev.imagegateway.spend.SpendSql sql = new dev.imagegateway.spend.SpendSql(context);
+        dev.imagegateway.spend.Budgets budgets = new dev.imagegateway.spend.Budgets(sql, clock, zone, metrics);
+        registry.bind("budgets", budgets);
+        registry.bind("spendGuard", new dev.imagegateway.spend.SpendGuard(budgets,
+                registry.lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class)));
+        registry.bind("spendLedger", new dev.imagegateway.spend.SpendLedger(sql, budgets,
+                new dev.imagegateway.spend.LedgerJournal(dataDir.resolve("ledger-journal.jsonl")), metrics));
+        KeyRing keys = registry.lookupByNameAndType("keyRing", KeyRing.class);
+        registry.bind("usageReport", new dev.imagegateway.spend.UsageReport(sql, budgets, keys, zone));
     }
 
     private static void bindInbox(CamelContext context, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics) {

@@ -416,28 +416,23 @@ public final class ModelCatalogParser {
     }
 
     private ModelPrices prices(Node node, String where) {
-        Map<String, Node> p = mapping(node, where + ": prices", Set.of("currency", "per_image", "per_million_tokens"));
+        Map<String, Node> p = mapping(node, where + ": prices", Set.of("currency", "per_image", "per_million_tokens",
+                "image_output_tokens", "per_megapixel"));
         if (p.containsKey("currency") && !"USD".equals(text(p.get("currency"), "currency"))) {
             throw error(p.get("currency"), where + ": prices are in USD");
         }
-        Map<String, Map<String, BigDecimal>> perImage = new LinkedHashMap<>();
-        if (p.containsKey("per_image")) {
-            for (NodeTuple q : mappingNode(p.get("per_image"), "per_image").getValue()) {
-                String quality = token(q.getKeyNode(), "a quality");
-                Map<String, BigDecimal> bySize = new LinkedHashMap<>();
-                for (NodeTuple s : mappingNode(q.getValueNode(), "per_image." + quality).getValue()) {
-                    String size = text(s.getKeyNode(), "a size");
-                    if (SizeRules.parse(size) == null && !SizeRules.AUTO.equals(size)) {
-                        throw error(s.getKeyNode(), where + ": price for '" + printable(size) + "', which is not WIDTHxHEIGHT");
-                    }
-                    if (bySize.put(size, price(s.getValueNode())) != null) {
-                        throw error(s.getKeyNode(), where + ": two prices for " + quality + " " + size);
-                    }
-                }
-                if (perImage.put(quality, bySize) != null) {
-                    throw error(q.getKeyNode(), where + ": per_image lists " + quality + " twice");
-                }
+        Map<String, Map<String, BigDecimal>> perImage = bySizeTable(p.get("per_image"), "per_image", where);
+        Map<String, Map<String, BigDecimal>> outputTokens = bySizeTable(p.get("image_output_tokens"), "image_output_tokens", where);
+        if (!outputTokens.isEmpty() && !perTokenHas(p, "image_output")) {
+            throw error(p.get("image_output_tokens"), where + ": image_output_tokens needs a per_million_tokens image_output price");
+        }
+        ModelPrices.Megapixels megapixels = null;
+        if (p.containsKey("per_megapixel")) {
+            Map<String, Node> mp = mapping(p.get("per_megapixel"), where + ": per_megapixel", Set.of("first", "additional"));
+            if (!mp.containsKey("first") || !mp.containsKey("additional")) {
+                throw error(p.get("per_megapixel"), where + ": per_megapixel needs first and additional");
             }
+            megapixels = new ModelPrices.Megapixels(price(mp.get("first")), price(mp.get("additional")));
         }
         Map<String, BigDecimal> perToken = new LinkedHashMap<>();
         if (p.containsKey("per_million_tokens")) {
@@ -452,7 +447,43 @@ public final class ModelCatalogParser {
                 }
             }
         }
-        return new ModelPrices(perImage, perToken);
+        return new ModelPrices(perImage, perToken, outputTokens, megapixels);
+    }
+
+    private boolean perTokenHas(Map<String, Node> p, String kind) {
+        if (!p.containsKey("per_million_tokens")) {
+            return false;
+        }
+        for (NodeTuple t : mappingNode(p.get("per_million_tokens"), "per_million_tokens").getValue()) {
+            if (kind.equals(text(t.getKeyNode(), "a token kind"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A {quality: {size: number}} table (per_image prices, image_output_tokens); empty when absent. */
+    private Map<String, Map<String, BigDecimal>> bySizeTable(Node node, String field, String where) {
+        Map<String, Map<String, BigDecimal>> perImage = new LinkedHashMap<>();
+        if (node != null) {
+            for (NodeTuple q : mappingNode(node, field).getValue()) {
+                String quality = token(q.getKeyNode(), "a quality");
+                Map<String, BigDecimal> bySize = new LinkedHashMap<>();
+                for (NodeTuple s : mappingNode(q.getValueNode(), field + "." + quality).getValue()) {
+                    String size = text(s.getKeyNode(), "a size");
+                    if (SizeRules.parse(size) == null && !SizeRules.AUTO.equals(size)) {
+                        throw error(s.getKeyNode(), where + ": price for '" + printable(size) + "', which is not WIDTHxHEIGHT");
+                    }
+                    if (bySize.put(size, price(s.getValueNode())) != null) {
+                        throw error(s.getKeyNode(), where + ": two prices for " + quality + " " + size);
+                    }
+                }
+                if (perImage.put(quality, bySize) != null) {
+                    throw error(q.getKeyNode(), where + ": " + field + " lists " + quality + " twice");
+                }
+            }
+        }
+        return perImage;
     }
 
     private BigDecimal price(Node node) {

@@ -63,6 +63,8 @@ public class OpenAiErrorResponder implements Processor {
     static String type(ErrorKind kind) {
         return switch (kind) {
             case RATE_LIMITED -> "requests";
+            // what OpenAI itself answers when an account's credit runs out
+            case QUOTA_EXCEEDED -> "insufficient_quota";
             case UPSTREAM_BAD_RESPONSE, UPSTREAM_UNAVAILABLE, OVERLOADED, UPSTREAM_TIMEOUT, INTERNAL, CANCELLED -> "server_error";
             default -> "invalid_request_error";
         };
@@ -78,6 +80,8 @@ public class OpenAiErrorResponder implements Processor {
             case PAYLOAD_TOO_LARGE -> "request_too_large";
             case UNSUPPORTED_MEDIA_TYPE -> "unsupported_media_type";
             case RATE_LIMITED -> "rate_limit_exceeded";
+            case QUOTA_EXCEEDED -> "insufficient_quota";
+            case FORBIDDEN -> "model_not_allowed";
             case UPSTREAM_BAD_RESPONSE -> "upstream_bad_response";
             case UPSTREAM_UNAVAILABLE -> "upstream_unavailable";
             case OVERLOADED -> "overloaded";

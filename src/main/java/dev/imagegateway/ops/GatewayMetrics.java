@@ -144,4 +144,16 @@ public class GatewayMetrics {
                 .description("Images generated, by serving model and provider").tags("model", model, "provider", provider)
                 .register(registry)).increment(count);
     }
+
+    /** Dollars spent (the ledger's actual cost), by key name, serving model and provider. */
+    public void spend(String key, String model, String provider, java.math.BigDecimal usd) {
+        if (usd == null || usd.signum() <= 0) {
+            return;
+        }
+        spendCounters.computeIfAbsent(key + '\u0000' + model + '\u0000' + provider, k -> Counter.builder("gateway.spend.usd")
+                .description("US dollars spent, as the catalog prices what each request produced, by key, model and provider")
+                .tags("key", key, "model", model, "provider", provider).register(registry)).increment(usd.doubleValue());
+    }
+
+    private final java.util.Map<String, Counter> spendCounters = new java.util.concurrent.ConcurrentHashMap<>();
 }

@@ -100,6 +100,11 @@ public class DeploymentPlanner {
             return current;
         }
 
+        /** Deployments tried so far: 0 until a provider was reached. */
+        public int attempts() {
+            return attempts;
+        }
+
         public List<Step> steps() {
             return steps;
         }

@@ -14,6 +14,8 @@ public class ApiKeyFilter implements Processor {
 
     public static final String PRESENTED_KEY = "gatewayPresentedApiKey";
     public static final String KEY_NAME = "gatewayKeyName";
+    /** The matched key's entry (its name, limits, budgets and allow-list; never the key). */
+    public static final String KEY = "gatewayKey";
 
     private final KeyRing keys;
     private final KeyLimiter limiter;
@@ -50,6 +52,7 @@ public class ApiKeyFilter implements Processor {
             throw new GatewayException(ErrorKind.UNAUTHENTICATED, "Invalid API key");
         }
         exchange.setProperty(KEY_NAME, key.name());
+        exchange.setProperty(KEY, key);
         if (limiter != null) {
             limiter.acquire(key, exchange);
         }

@@ -21,8 +21,35 @@ public final class ApiKeys {
         public static final Limits DEFAULT = new Limits(0, 0);
     }
 
-    /** One key: its name, the digest of the key, its limits. */
-    public record Entry(String name, byte[] digest, Limits limits) {
+    /**
+     * What a key may spend and use: a budget in US dollars per day and/or per month (null: none), the models it may
+     * ask for (empty: all), and whether it is an admin key (sees every key's usage). Keys from API_SECRET_KEY are the
+     * operator's own: admin, no budget, every model.
+     */
+    public record Grants(java.math.BigDecimal budgetDay, java.math.BigDecimal budgetMonth, java.util.Set<String> models,
+                         boolean admin) {
+        public static final Grants OPERATOR = new Grants(null, null, java.util.Set.of(), true);
+        public static final Grants USER = new Grants(null, null, java.util.Set.of(), false);
+
+        public Grants {
+            models = java.util.Set.copyOf(models);
+        }
+
+        public boolean hasBudget() {
+            return budgetDay != null || budgetMonth != null;
+        }
+
+        /** True when the key may ask for {@code model}. */
+        public boolean allows(String model) {
+            return models.isEmpty() || models.contains(model);
+        }
+    }
+
+    /** One key: its name, the digest of the key, its limits and what it may spend and use. */
+    public record Entry(String name, byte[] digest, Limits limits, Grants grants) {
+        public Entry(String name, byte[] digest, Limits limits) {
+            this(name, digest, limits, Grants.USER);
+        }
     }
 
     private final List<Entry> entries;
@@ -37,7 +64,7 @@ public final class ApiKeys {
         if (commaSeparated != null) {
             for (String key : commaSeparated.split(",")) {
                 if (!key.isBlank()) {
-                    entries.add(new Entry(namePrefix + "-" + (entries.size() + 1), sha256(key.trim()), Limits.DEFAULT));
+                    entries.add(new Entry(namePrefix + "-" + (entries.size() + 1), sha256(key.trim()), Limits.DEFAULT, Grants.OPERATOR));
                 }
             }
         }
@@ -50,12 +77,14 @@ public final class ApiKeys {
 
     /**
      * Keys from the lines of an API_KEYS_FILE: {@code name:key} or {@code name:sha256:<64 hex>}, optionally followed
-     * by {@code rpm=N} and {@code concurrency=N}; blank lines and {@code #} comments are skipped.
+     * by {@code rpm=N}, {@code concurrency=N}, {@code budget_day=USD}, {@code budget_month=USD},
+     * {@code models=a,b} and {@code role=admin|user}; blank lines and {@code #} comments are skipped.
      *
      * @throws IllegalArgumentException naming the line (never its key) when a line cannot be read
      */
     public static ApiKeys parseFile(List<String> lines) {
         List<Entry> entries = new ArrayList<>();
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -78,29 +107,62 @@ public final class ApiKeys {
             } else {
                 digest = sha256(secret);
             }
-            entries.add(new Entry(name, digest, limits(words, i + 1)));
+            if (seen.put(name, i + 1) != null) {
+                throw new IllegalArgumentException("line " + (i + 1) + ": the name '" + name + "' is on line " + seen.get(name) + " already");
+            }
+            entries.add(options(name, digest, words, i + 1));
         }
         return new ApiKeys(entries);
     }
 
-    private static Limits limits(String[] words, int line) {
+    private static Entry options(String name, byte[] digest, String[] words, int line) {
         int perMinute = 0;
         int concurrency = 0;
+        java.math.BigDecimal day = null;
+        java.math.BigDecimal month = null;
+        java.util.Set<String> models = java.util.Set.of();
+        boolean admin = false;
         for (int w = 1; w < words.length; w++) {
             String[] option = words[w].split("=", 2);
+            String value = option.length == 2 ? option[1] : null;
             try {
-                if (option.length == 2 && option[0].equals("rpm")) {
-                    perMinute = Integer.parseInt(option[1]);
-                } else if (option.length == 2 && option[0].equals("concurrency")) {
-                    concurrency = Integer.parseInt(option[1]);
-                } else {
-                    throw new IllegalArgumentException("line " + line + ": unknown option '" + option[0] + "'");
+                switch (value == null ? "" : option[0]) {
+                    case "rpm" -> perMinute = Integer.parseInt(value);
+                    case "concurrency" -> concurrency = Integer.parseInt(value);
+                    case "budget_day" -> day = dollars(value, option[0], line);
+                    case "budget_month" -> month = dollars(value, option[0], line);
+                    case "models" -> models = new java.util.LinkedHashSet<>(java.util.Arrays.stream(value.split(","))
+                            .map(String::strip).filter(m -> !m.isEmpty()).toList());
+                    case "role" -> {
+                        if (!value.equals("admin") && !value.equals("user")) {
+                            throw new IllegalArgumentException("line " + line + ": role is admin or user");
+                        }
+                        admin = value.equals("admin");
+                    }
+                    default -> throw new IllegalArgumentException("line " + line + ": unknown option '" + option[0] + "'");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("line " + line + ": " + option[0] + " must be a whole number");
             }
         }
-        return new Limits(perMinute, concurrency);
+        return new Entry(name, digest, new Limits(perMinute, concurrency), new Grants(day, month, models, admin));
+    }
+
+    private static java.math.BigDecimal dollars(String value, String option, int line) {
+        try {
+            java.math.BigDecimal usd = new java.math.BigDecimal(value);
+            if (usd.signum() < 0) {
+                throw new NumberFormatException();
+            }
+            return usd;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("line " + line + ": " + option + " must be an amount in US dollars, such as 5 or 0.50");
+        }
+    }
+
+    /** Every key's entry, for the budgets' metrics and the usage report. */
+    public List<Entry> entries() {
+        return entries;
     }
 
     /** These keys and those. */

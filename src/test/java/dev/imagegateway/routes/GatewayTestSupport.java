@@ -66,6 +66,7 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
 
     protected final Path imagesDir = imagesFolder();
     protected final Path inboxDir = createTempDir();
+    protected final Path dataDir = createTempDir();
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
@@ -77,6 +78,7 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
                         .setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
                 context.getPropertiesComponent().addOverrideProperty("images.dir", imagesDir.toString());
                 context.getPropertiesComponent().addOverrideProperty("inbox.dir", inboxDir.toString());
+                context.getPropertiesComponent().addOverrideProperty("data.dir", dataDir.toString());
             }
         });
         GatewayBootstrap.install(configuration, dotEnvFile());

@@ -1,0 +1,201 @@
+package dev.imagegateway.spend;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.imagegateway.error.ErrorKind;
+import dev.imagegateway.error.GatewayException;
+import dev.imagegateway.ops.GatewayMetrics;
+import dev.imagegateway.security.ApiKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-key budgets in US dollars, per day and per month, kept in the spend database so that every gateway sharing it
+ * sees one budget. Before a call its estimate is reserved with one conditional UPDATE (the row stays locked while it
+ * is checked and changed), so concurrent calls cannot take more than what is left; after the call the reservation
+ * becomes the actual cost. A budget that would be overdrawn answers 429 {@code insufficient_quota}
+ * (gRPC RESOURCE_EXHAUSTED), naming the budget and when it resets.
+ */
+public class Budgets {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Budgets.class);
+
+    private final SpendSql sql;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final GatewayMetrics metrics;
+    /** What is left of each key's budget for each period, as last read, for the gauge. */
+    private final Map<String, BigDecimal> remaining = new ConcurrentHashMap<>();
+
+    public Budgets(SpendSql sql, Clock clock, ZoneId zone, GatewayMetrics metrics) {
+        this.sql = sql;
+        this.clock = clock;
+        this.zone = zone;
+        this.metrics = metrics;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Reserves the ticket's estimate against each of the key's budgets, or refuses the call. */
+    public void reserve(SpendTicket ticket, ApiKeys.Grants grants) {
+        BigDecimal amount = ticket.estimate().amount();
+        for (Map.Entry<String, BigDecimal> budget : budgets(grants).entrySet()) {
+            BudgetWindow window = BudgetWindow.of(budget.getKey(), ticket.started(), zone);
+            Map<String, Object> row = row(ticket.keyName(), window);
+            try {
+                sql.update("budget-open", withEnds(row, window));
+                row.put("amount", amount);
+                row.put("limit_usd", budget.getValue());
+                if (sql.update("budget-reserve", row) == 1) {
+                    ticket.reserved(window);
+                    continue;
+                }
+            } catch (SpendSql.SpendStoreException e) {
+                release(ticket);
+                LOG.warn("Budget of key '{}' not checked: {}", dev.imagegateway.ops.LogText.token(ticket.keyName()), e.getMessage());
+                throw new GatewayException(ErrorKind.OVERLOADED, "The spend ledger's database cannot be reached; calls by keys "
+                        + "with a budget are refused until it is back", 5L, null);
+            }
+            release(ticket);
+            BigDecimal used = spent(ticket.keyName(), window);
+            publish(ticket.keyName(), window, budget.getValue(), used);
+            throw new GatewayException(ErrorKind.QUOTA_EXCEEDED, "Budget of " + usd(budget.getValue()) + " per "
+                    + budget.getKey() + " for key '" + ticket.keyName() + "' is spent: " + usd(used) + " used or reserved, "
+                    + "and this request may cost up to " + usd(amount) + ". It resets at "
+                    + DateTimeFormatter.ISO_INSTANT.format(window.ends()) + ".", null, null, 0, null, "insufficient_quota");
+        }
+    }
+
+    /** The reservation becomes {@code cost} (0 for a call that failed); once per ticket. */
+    public void settle(SpendTicket ticket, BigDecimal cost, ApiKeys.Grants grants) {
+        if (!ticket.settle()) {
+            return;
+        }
+        Map<String, BigDecimal> limits = grants == null ? Map.of() : budgets(grants);
+        for (BudgetWindow window : ticket.reservations()) {
+            Map<String, Object> row = row(ticket.keyName(), window);
+            row.put("cost_usd", cost);
+            row.put("amount", ticket.estimate().amount());
+            try {
+                sql.update("budget-settle", row);
+                BigDecimal limit = limits.get(window.period());
+                if (limit != null) {
+                    publish(ticket.keyName(), window, limit, spent(ticket.keyName(), window));
+                }
+            } catch (SpendSql.SpendStoreException e) {
+                // the ledger has the row; the counters are recounted from it at the next start
+                LOG.warn("Budget of key '{}' not settled: {}", dev.imagegateway.ops.LogText.token(ticket.keyName()), e.getMessage());
+            }
+        }
+    }
+
+    private void release(SpendTicket ticket) {
+        settle(ticket, BigDecimal.ZERO, null);
+    }
+
+    /** What is spent and reserved in the window now. */
+    public BigDecimal spent(String key, BudgetWindow window) {
+        List<Map<String, Object>> rows = sql.query("budget-read", row(key, window));
+        if (rows.isEmpty()) {
+            return BigDecimal.ZERO;
+        }
+        return decimal(rows.get(0).get("spent_usd")).add(decimal(rows.get(0).get("reserved_usd")));
+    }
+
+    /** The budgets of every budgeted key, as they stand now, for the gauges (at start, and when keys change). */
+    public void publishAll(ApiKeys keys) {
+        for (ApiKeys.Entry entry : keys.entries()) {
+            for (Map.Entry<String, BigDecimal> budget : budgets(entry.grants()).entrySet()) {
+                BudgetWindow window = BudgetWindow.of(budget.getKey(), clock.instant(), zone);
+                try {
+                    publish(entry.name(), window, budget.getValue(), spent(entry.name(), window));
+                } catch (SpendSql.SpendStoreException e) {
+                    LOG.warn("Budget of key '{}' not read: {}", dev.imagegateway.ops.LogText.token(entry.name()), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * At start, before any call (one gateway per database): reservations left by a process that died are dropped and
+     * each current period's spending recounted from the ledger, which is written before each settlement.
+     */
+    public static int recount(javax.sql.DataSource dataSource, java.time.Instant now) {
+        String statement;
+        try (var in = Budgets.class.getResourceAsStream("/sql/budget-recount.sql")) {
+            statement = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replaceAll("(?m)^\\s*--.*$", "").replace(":#now", "?");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try (var connection = dataSource.getConnection(); var update = connection.prepareStatement(statement)) {
+            update.setObject(1, java.time.LocalDateTime.ofInstant(now, java.time.ZoneOffset.UTC));
+            int rows = update.executeUpdate();
+            if (rows > 0) {
+                LOG.info("Budgets: {} current budget periods recounted from the ledger", rows);
+            }
+            return rows;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Cannot recount the budgets from the ledger: " + e.getMessage(), e);
+        }
+    }
+
+    private void publish(String key, BudgetWindow window, BigDecimal limit, BigDecimal used) {
+        String id = key + '\u0000' + window.period();
+        if (remaining.put(id, limit.subtract(used).max(BigDecimal.ZERO)) == null) {
+            metrics.gauge("gateway.budget.remaining.usd", "US dollars left of each key's budget in the current period",
+                    () -> remaining.getOrDefault(id, BigDecimal.ZERO).doubleValue(), "key", key, "period", window.period());
+        }
+    }
+
+    private static Map<String, BigDecimal> budgets(ApiKeys.Grants grants) {
+        Map<String, BigDecimal> budgets = new LinkedHashMap<>();
+        if (grants.budgetDay() != null) {
+            budgets.put(BudgetWindow.DAY, grants.budgetDay());
+        }
+        if (grants.budgetMonth() != null) {
+            budgets.put(BudgetWindow.MONTH, grants.budgetMonth());
+        }
+        return budgets;
+    }
+
+    private static Map<String, Object> row(String key, BudgetWindow window) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("key_name", key);
+        row.put("period", window.period());
+        row.put("starts_at", window.startsUtc());
+        return row;
+    }
+
+    private static Map<String, Object> withEnds(Map<String, Object> row, BudgetWindow window) {
+        Map<String, Object> open = new LinkedHashMap<>(row);
+        open.put("ends_at", window.endsUtc());
+        return open;
+    }
+
+    static BigDecimal decimal(Object value) {
+        if (value == null) {
+            return BigDecimal.ZERO;
+        }
+        return value instanceof BigDecimal d ? d : new BigDecimal(value.toString());
+    }
+
+    static String usd(BigDecimal amount) {
+        BigDecimal a = amount.stripTrailingZeros();
+        return "$" + (a.scale() <= 2 ? amount.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString() : a.toPlainString());
+    }
+
+    static List<String> periods(ApiKeys.Grants grants) {
+        return new ArrayList<>(budgets(grants).keySet());
+    }
+}

@@ -1,0 +1,135 @@
+package dev.imagegateway.spend;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database of the spend ledger and the budgets: PostgreSQL when DATABASE_URL is set, else an embedded H2 file under
+ * DATA_DIR, created at first start (so the gateway still needs nothing installed). H2 runs in its PostgreSQL mode, so
+ * both take the same SQL (src/main/resources/sql); Flyway makes and migrates the schema (db/migration) at start.
+ */
+public final class SpendDatabase implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpendDatabase.class);
+
+    private final HikariDataSource dataSource;
+    private final String description;
+
+    private SpendDatabase(HikariDataSource dataSource, String description) {
+        this.dataSource = dataSource;
+        this.description = description;
+    }
+
+    /**
+     * Opens the pool and migrates the schema.
+     *
+     * @param databaseUrl {@code postgresql://user:password@host:port/db} (Heroku's and libpq's form),
+     *                    {@code jdbc:postgresql://...} or {@code jdbc:h2:...}; empty for the embedded H2 file
+     */
+    public static SpendDatabase open(String databaseUrl, String user, String password, Path dataDir, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("spend-db");
+        config.setMaximumPoolSize(poolSize);
+        // a database that is down fails a budgeted call quickly (503) rather than holding it
+        config.setConnectionTimeout(5000);
+        config.setInitializationFailTimeout(-1);
+        String description;
+        String url = databaseUrl == null ? "" : databaseUrl.trim();
+        if (url.isEmpty()) {
+            Path file = dataDir.toAbsolutePath().resolve("gateway");
+            // WRITE_DELAY=0: a committed row is handed to the OS at once, so a kill -9 of the process keeps it
+            config.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                    + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000");
+            config.setUsername("sa");
+            config.setPassword("");
+            description = "H2 " + file + ".mv.db";
+        } else if (url.startsWith("jdbc:")) {
+            config.setJdbcUrl(url);
+            if (user != null && !user.isBlank()) {
+                config.setUsername(user);
+            }
+            if (password != null && !password.isBlank()) {
+                config.setPassword(password);
+            }
+            description = url.replaceAll("(?i)password=[^&;]*", "password=***");
+        } else if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+            URI uri = URI.create(url);
+            String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+            config.setJdbcUrl("jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+                    + uri.getRawPath() + query);
+            String info = uri.getRawUserInfo();
+            if (info != null) {
+                int colon = info.indexOf(':');
+                config.setUsername(decode(colon < 0 ? info : info.substring(0, colon)));
+                if (colon >= 0) {
+                    config.setPassword(decode(info.substring(colon + 1)));
+                }
+            }
+            if (user != null && !user.isBlank()) {
+                config.setUsername(user);
+            }
+            if (password != null && !password.isBlank()) {
+                config.setPassword(password);
+            }
+            description = "PostgreSQL " + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getRawPath();
+        } else {
+            throw new IllegalArgumentException("DATABASE_URL must start with postgresql://, postgres:// or jdbc: (it starts "
+                    + (url.length() > 12 ? "with '" + url.substring(0, 12).replaceAll("[^A-Za-z:/.]", "?") + "...'" : "otherwise") + ")");
+        }
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            var result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+                    .loggers("slf4j").load().migrate();
+            LOG.info("Spend ledger: {} (schema version {}{})", description, result.targetSchemaVersion == null
+                    ? Flyway.configure().dataSource(dataSource).load().info().current().getVersion() : result.targetSchemaVersion,
+                    result.migrationsExecuted > 0 ? ", " + result.migrationsExecuted + " migrations applied" : "");
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw new IllegalStateException("Cannot open the spend ledger's database (" + description + "): "
+                    + rootMessage(e), e);
+        }
+        return new SpendDatabase(dataSource, description);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** True when the database is H2 (embedded). */
+    public boolean embedded() {
+        return description.startsWith("H2");
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        // a driver's message may quote the URL it was given
+        return message.replaceAll("(?i)password=[^&;\\s]*", "password=***");
+    }
+}

@@ -1,0 +1,138 @@
+package dev.imagegateway.spend;
+
+import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.imagegateway.error.ErrorMapper;
+import dev.imagegateway.error.GatewayException;
+import dev.imagegateway.ops.GatewayMetrics;
+import dev.imagegateway.ops.LogText;
+import dev.imagegateway.pipeline.GeneratedImages;
+import dev.imagegateway.pipeline.GenerationRequest;
+import dev.imagegateway.pipeline.ServedModel;
+import dev.imagegateway.provider.DeploymentPlanner;
+import dev.imagegateway.security.ApiKeyFilter;
+import dev.imagegateway.security.ApiKeys;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After the call, before the answer goes out: the request's row in the ledger (what it was, who served it, what it
+ * cost), its budget reservation turned into the actual cost, and the spend metric. A row the database does not take
+ * goes to the journal (LedgerJournal) and is written from there when it is back: a served request is never unbilled.
+ * A request that failed after reaching a provider gets a row too (cost 0, outcome its error kind).
+ */
+public class SpendLedger {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpendLedger.class);
+
+    private final SpendSql sql;
+    private final Budgets budgets;
+    private final LedgerJournal journal;
+    private final GatewayMetrics metrics;
+
+    public SpendLedger(SpendSql sql, Budgets budgets, LedgerJournal journal, GatewayMetrics metrics) {
+        this.sql = sql;
+        this.budgets = budgets;
+        this.journal = journal;
+        this.metrics = metrics;
+    }
+
+    /** A served request: its actual cost, recorded and settled. */
+    public void served(Exchange exchange) {
+        SpendTicket ticket = exchange.getProperty(SpendTicket.PROPERTY, SpendTicket.class);
+        GeneratedImages images = exchange.getMessage().getBody(GeneratedImages.class);
+        ServedModel served = exchange.getProperty(ServedModel.PROPERTY, ServedModel.class);
+        if (ticket == null || images == null || served == null) {
+            return;
+        }
+        Pricing.Cost cost = Pricing.actual(served.served(), served.provider(), asServed(exchange, ticket), images);
+        if (!cost.priced()) {
+            LOG.debug("Model '{}' has no price in the catalog: its requests are recorded at $0", LogText.token(served.name()));
+        }
+        record(ticket, served, images.size(), cost, "ok");
+        budgets.settle(ticket, cost.amount(), grants(exchange));
+        // a name the catalog does not list is the client's choice: one label for all, as the other metrics do
+        metrics.spend(ticket.keyName(), served.served().inCatalog() ? served.name() : "passthrough", served.provider(), cost.amount());
+    }
+
+    /**
+     * A request that failed: a row when it reached a provider, its reservation released; then the failure goes on.
+     */
+    public void failed(Exchange exchange) throws Exception {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        SpendTicket ticket = exchange.getProperty(SpendTicket.PROPERTY, SpendTicket.class);
+        if (ticket != null) {
+            try {
+                DeploymentPlanner.Plan plan = exchange.getProperty(DeploymentPlanner.PLAN, DeploymentPlanner.Plan.class);
+                ServedModel served = exchange.getProperty(ServedModel.PROPERTY, ServedModel.class);
+                if (plan != null && plan.attempts() > 0 && served != null) {
+                    GatewayException error = ErrorMapper.map(failure);
+                    record(ticket, served, 0, new Pricing.Cost(BigDecimal.ZERO.setScale(6), "none", null, null,
+                            ticket.request().quality(), ticket.request().size()), error.kind().name().toLowerCase(java.util.Locale.ROOT));
+                }
+            } finally {
+                budgets.settle(ticket, BigDecimal.ZERO, grants(exchange));
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void record(SpendTicket ticket, ServedModel served, int images, Pricing.Cost cost, String outcome) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        GenerationRequest request = ticket.request();
+        row.put("request_id", ticket.requestId());
+        row.put("created_at", LocalDateTime.ofInstant(ticket.started(), ZoneOffset.UTC));
+        row.put("key_name", ticket.keyName());
+        row.put("door", ticket.door());
+        row.put("requested_model", ticket.requestedModel());
+        row.put("model", served.name());
+        row.put("provider", served.deployment() == null ? null : served.provider());
+        row.put("deployment", served.deployment());
+        row.put("n", request.count());
+        row.put("images", images);
+        row.put("size", cost.size() != null ? cost.size() : request.size());
+        row.put("quality", cost.quality() != null ? cost.quality() : request.quality());
+        row.put("input_tokens", cost.inputTokens());
+        row.put("output_tokens", cost.outputTokens());
+        row.put("estimate_usd", ticket.estimate().usd());
+        row.put("cost_usd", cost.amount());
+        row.put("billing", cost.billing());
+        row.put("outcome", outcome);
+        row.put("latency_ms", ticket.elapsedMillis());
+        write(row);
+    }
+
+    /** Into the database, or the journal when the database does not take it. */
+    void write(Map<String, Object> row) {
+        try {
+            sql.update("ledger-insert", row);
+        } catch (SpendSql.SpendStoreException e) {
+            LOG.warn("Ledger row of request {} kept in the journal until the database takes it: {}",
+                    LogText.token(String.valueOf(row.get("request_id"))), e.getMessage());
+            journal.append(row);
+        }
+    }
+
+    /** The journal's rows into the database (at start, then every minute): those it takes leave the journal. */
+    public void replayJournal() {
+        journal.replay(row -> sql.update("ledger-insert", row));
+    }
+
+    /** The request as it went to the model that served it (a fallback's mapped size and quality). */
+    private static GenerationRequest asServed(Exchange exchange, SpendTicket ticket) {
+        DeploymentPlanner.Plan plan = exchange.getProperty(DeploymentPlanner.PLAN, DeploymentPlanner.Plan.class);
+        return plan != null && plan.current() != null ? plan.current().request() : ticket.request();
+    }
+
+    private static ApiKeys.Grants grants(Exchange exchange) {
+        ApiKeys.Entry key = exchange.getProperty(ApiKeyFilter.KEY, ApiKeys.Entry.class);
+        return key == null ? null : key.grants();
+    }
+}
