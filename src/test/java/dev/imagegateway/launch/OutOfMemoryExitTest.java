@@ -52,7 +52,7 @@ class OutOfMemoryExitTest {
                 response.write(Buffer.buffer("{\"created\":1,\"data\":[{\"b64_json\":\"" + "A".repeat(1 << 20)));
             })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
 
-            int httpPort = freePort();
+            int httpPort = ChildGateway.freePort();
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
@@ -66,7 +66,7 @@ class OutOfMemoryExitTest {
             env.put("OPENAI_BASE_URL", "http://127.0.0.1:" + upstream.actualPort() + "/v1");
             env.put("API_SECRET_KEY", "oom-key");
             env.put("HTTP_PORT", Integer.toString(httpPort));
-            env.put("GRPC_PORT", Integer.toString(freePort()));
+            env.put("GRPC_PORT", Integer.toString(ChildGateway.freePort()));
             env.put("IMAGES_DIR", work.resolve("images").toString());
             env.put("INBOX_DIR", "");
             env.put("MODELS_WATCH_ENABLED", "false");
@@ -75,7 +75,7 @@ class OutOfMemoryExitTest {
             env.put("UPSTREAM_MAX_REPLY_BYTES", "1000000000");
             env.put("MEMORY_REPLY_BUDGET_BYTES", "1000000000");
             gateway = builder.start();
-            awaitReady(gateway, httpPort, work.resolve("gateway.log"));
+            ChildGateway.awaitReady(gateway, httpPort, work.resolve("gateway.log"));
 
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             String answer;
@@ -89,7 +89,7 @@ class OutOfMemoryExitTest {
                 answer = expected.toString();
             }
             String called = answer;
-            assertTrue(gateway.waitFor(60, TimeUnit.SECONDS), () -> "the process exits; the call got " + called + "\n" + read(work.resolve("gateway.log")));
+            assertTrue(gateway.waitFor(60, TimeUnit.SECONDS), () -> "the process exits; the call got " + called + "\n" + ChildGateway.read(work.resolve("gateway.log")));
             String log = Files.readString(work.resolve("gateway.log"));
             assertEquals(3, gateway.exitValue(), log);
             assertTrue(log.contains("Terminating due to java.lang.OutOfMemoryError"), log);
@@ -98,39 +98,6 @@ class OutOfMemoryExitTest {
                 gateway.destroyForcibly();
             }
             vertx.close();
-        }
-    }
-
-    /** Ready, not merely listening: the HTTP server opens its port before the routes behind it have started. */
-    private static void awaitReady(Process process, int port, Path log) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            assertTrue(process.isAlive(), () -> "the gateway started: " + read(log));
-            try {
-                if (client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        assertNotNull(null, "the gateway was ready within 60 s: " + read(log));
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
