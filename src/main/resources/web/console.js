@@ -432,9 +432,71 @@ function doneBatch(done) {
         : el('span')));
 }
 
+// --- usage ----------------------------------------------------------------------------------------------------------
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function usd(amount) {
+  const n = Number(amount);
+  return '$' + (n !== 0 && Math.abs(n) < 0.01 ? n.toFixed(4) : n.toFixed(2));
+}
+
+function svg(tag, attributes, text) {
+  const node = document.createElementNS(SVG, tag);
+  Object.entries(attributes).forEach(([name, value]) => node.setAttribute(name, String(value)));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** Spend per day as bars, drawn in the page (no library, no network); days without spend are gaps. */
+function drawSpendChart(groups, from, to) {
+  const chart = $('usage-chart');
+  chart.replaceChildren();
+  const days = [];
+  for (let d = new Date(from); d < new Date(to); d.setUTCDate(d.getUTCDate() + 1)) days.push(d.toISOString().slice(0, 10));
+  const spent = Object.fromEntries(groups.map((g) => [g.group, Number(g.cost_usd)]));
+  const max = Math.max(0.01, ...days.map((d) => spent[d] || 0));
+  const width = 600, height = 220, left = 48, bottom = 24, top = 8;
+  const barWidth = (width - left) / Math.max(1, days.length);
+  chart.append(svg('line', { x1: left, y1: height - bottom, x2: width, y2: height - bottom, class: 'axis' }));
+  [0, 0.5, 1].forEach((f) => chart.append(svg('text', { x: left - 4, y: height - bottom - f * (height - bottom - top) + 4, class: 'tick', 'text-anchor': 'end' }, usd(max * f))));
+  days.forEach((day, i) => {
+    const value = spent[day] || 0;
+    const h = value / max * (height - bottom - top);
+    if (value > 0) {
+      const bar = svg('rect', { x: left + i * barWidth + 1, y: height - bottom - h, width: Math.max(1, barWidth - 2), height: h, class: 'bar', 'data-day': day });
+      bar.append(svg('title', {}, day + ': ' + usd(value)));
+      chart.append(bar);
+    }
+    // a date under every seventh day, and the last one unless it would overlap the one before
+    if (i % 7 === 0 || (i === days.length - 1 && i % 7 >= 3)) chart.append(svg('text', { x: left + i * barWidth + barWidth / 2, y: height - 6, class: 'tick', 'text-anchor': 'middle' }, day.slice(5)));
+  });
+}
+
+async function loadUsage() {
+  $('usage-status').textContent = 'Loading…';
+  try {
+    const [byDay, byModel] = await Promise.all([
+      api('/api/usage?group_by=day').then((r) => r.json()),
+      api('/api/usage?group_by=model').then((r) => r.json())]);
+    drawSpendChart(byDay.groups, byDay.from, byDay.to);
+    $('usage-models').querySelector('tbody').replaceChildren(...byModel.groups.map((g) => el('tr', {},
+      el('td', { text: g.group }), el('td', { text: String(g.requests) }), el('td', { text: String(g.images) }),
+      el('td', { class: 'spent', text: usd(g.cost_usd) }))));
+    $('usage-budgets').replaceChildren(...byDay.budgets.map((b) => el('p', { class: 'budget' },
+      el('strong', { text: b.key }), ' ' + usd(b.used_usd) + ' of ' + usd(b.limit_usd) + ' per ' + b.period + ' used; ',
+      el('meter', { min: '0', max: String(b.limit_usd), value: String(b.used_usd), 'aria-label': b.key + ' ' + b.period + ' budget' }),
+      ' resets ' + new Date(b.resets_at).toLocaleString())));
+    $('usage-status').textContent = (byDay.key ? 'Key ' + byDay.key + ': ' : 'All keys: ') + usd(byDay.total.cost_usd) + ' spent on '
+      + byDay.total.images + ' images in ' + byDay.total.requests + ' requests.';
+  } catch (e) {
+    if (e.status !== 401) $('usage-status').textContent = e.message;
+  }
+}
+
 // --- tabs -----------------------------------------------------------------------------------------------------------
 
-const TABS = ['generate', 'edit', 'gallery', 'batches'];
+const TABS = ['generate', 'edit', 'gallery', 'batches', 'usage'];
 
 function selectTab(name, focus) {
   TABS.forEach((tab) => {
@@ -447,6 +509,7 @@ function selectTab(name, focus) {
   });
   if (name === 'gallery') loadGallery(true);
   if (name === 'batches') loadBatches();
+  if (name === 'usage') loadUsage();
 }
 
 function onTabKey(event) {
@@ -491,6 +554,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('gallery-refresh').addEventListener('click', () => loadGallery(true));
   $('gallery-more').addEventListener('click', () => loadGallery(false));
   $('batches-refresh').addEventListener('click', loadBatches);
+  $('usage-refresh').addEventListener('click', loadUsage);
   if (state.key) {
     useKey(state.key).catch((e) => { if (e.status !== 401) forgetKey(e.message); });
   } else {

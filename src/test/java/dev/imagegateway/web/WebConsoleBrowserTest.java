@@ -215,6 +215,51 @@ class WebConsoleBrowserTest extends ConsoleTestSupport {
 
     @Test
     @Order(8)
+    void theUsageTabChartsSpendPerDayAndListsItByModel() throws Exception {
+        // two days of spend in the ledger (offline images cost nothing), written by the gateway's own statement
+        java.time.LocalDateTime now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC);
+        ledgerRow("console-usage-1", now.minusDays(3), "1.000000");
+        ledgerRow("console-usage-2", now, "0.040000");
+        browser.findElement(By.id("tab-usage")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("usage-status"), "All keys: $1.04 spent"));
+        java.util.List<WebElement> bars = browser.findElements(By.cssSelector("#usage-chart rect.bar"));
+        assertEquals(2, bars.size(), "one bar per day with spend");
+        double tall = Double.parseDouble(bars.get(0).getAttribute("height"));
+        double short_ = Double.parseDouble(bars.get(1).getAttribute("height"));
+        assertTrue(tall > 20 * short_, "bars in proportion to spend: " + tall + " vs " + short_);
+        assertEquals(now.minusDays(3).toLocalDate().toString(), bars.get(0).getAttribute("data-day"));
+        WebElement models = browser.findElement(By.id("usage-models"));
+        assertTrue(models.getText().contains("gpt-image-2.6-flare"), models.getText());
+        assertTrue(models.getText().contains("$1.04"), models.getText());
+        screenshot("console-usage.png");
+    }
+
+    private void ledgerRow(String requestId, java.time.LocalDateTime at, String usd) {
+        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("request_id", requestId);
+        row.put("created_at", at);
+        row.put("key_name", "env-1");
+        row.put("door", "rest");
+        row.put("requested_model", "gpt-image-2.6-flare");
+        row.put("model", "gpt-image-2.6-flare");
+        row.put("provider", "openai");
+        row.put("deployment", "openai");
+        row.put("n", 1);
+        row.put("images", 1);
+        row.put("size", "1024x1024");
+        row.put("quality", "high");
+        row.put("input_tokens", 10L);
+        row.put("output_tokens", 7024L);
+        row.put("estimate_usd", new java.math.BigDecimal(usd));
+        row.put("cost_usd", new java.math.BigDecimal(usd));
+        row.put("billing", "tokens");
+        row.put("outcome", "ok");
+        row.put("latency_ms", 1000L);
+        context.createProducerTemplate().sendBody("direct:sql-ledger-insert", row);
+    }
+
+    @Test
+    @Order(9)
     void fitsAPhoneSizedScreen() throws Exception {
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.get(base());
