@@ -107,8 +107,10 @@ public final class ApiKeys {
             } else {
                 digest = sha256(secret);
             }
-            if (seen.put(name, i + 1) != null) {
-                throw new IllegalArgumentException("line " + (i + 1) + ": the name '" + name + "' is on line " + seen.get(name) + " already");
+            Integer before = seen.putIfAbsent(name, i + 1);
+            if (before != null) {
+                // budgets, limits and the ledger go by name: two keys of one name would share them
+                throw new IllegalArgumentException("line " + (i + 1) + ": the name '" + name + "' is on line " + before + " already");
             }
             entries.add(options(name, digest, words, i + 1));
         }

@@ -74,4 +74,39 @@ class ApiKeysTest {
             assertNull(exchange.getProperty(ApiKeyFilter.PRESENTED_KEY));
         }
     }
+
+    @Test
+    void keysFileLinesCarryBudgetsAllowListsAndRoles() {
+        ApiKeys keys = ApiKeys.parseFile(java.util.List.of(
+                "team-a:sha256:" + "ab".repeat(32) + " budget_day=5 budget_month=100.50 models=gpt-image-2.6-flare,imagen-4",
+                "boss:boss-secret role=admin",
+                "plain:plain-secret rpm=10"));
+        ApiKeys.Grants a = keys.entries().get(0).grants();
+        assertEquals(new java.math.BigDecimal("5"), a.budgetDay());
+        assertEquals(new java.math.BigDecimal("100.50"), a.budgetMonth());
+        assertTrue(a.hasBudget());
+        assertTrue(a.allows("imagen-4"));
+        assertFalse(a.allows("dall-e-3"));
+        assertFalse(a.admin());
+        assertTrue(keys.match("boss-secret").orElseThrow().grants().admin());
+        ApiKeys.Grants plain = keys.match("plain-secret").orElseThrow().grants();
+        assertFalse(plain.hasBudget());
+        assertTrue(plain.allows("anything"), "no models= line: every model");
+        // the operator's keys (API_SECRET_KEY) are admin keys without budget
+        assertTrue(ApiKeys.parse("k").entries().get(0).grants().admin());
+    }
+
+    @Test
+    void badBudgetRoleOrRepeatedNameIsRefusedNamingTheLineNotTheKey() {
+        assertEquals("line 1: budget_day must be an amount in US dollars, such as 5 or 0.50",
+                assertThrows(IllegalArgumentException.class, () -> ApiKeys.parseFile(java.util.List.of("a:secret-a budget_day=five"))).getMessage());
+        assertEquals("line 1: budget_month must be an amount in US dollars, such as 5 or 0.50",
+                assertThrows(IllegalArgumentException.class, () -> ApiKeys.parseFile(java.util.List.of("a:secret-a budget_month=-1"))).getMessage());
+        assertEquals("line 1: role is admin or user",
+                assertThrows(IllegalArgumentException.class, () -> ApiKeys.parseFile(java.util.List.of("a:secret-a role=root"))).getMessage());
+        String repeated = assertThrows(IllegalArgumentException.class,
+                () -> ApiKeys.parseFile(java.util.List.of("a:secret-a", "a:secret-b"))).getMessage();
+        assertEquals("line 2: the name 'a' is on line 1 already", repeated);
+        assertFalse(repeated.contains("secret"));
+    }
 }
