@@ -357,13 +357,13 @@ public class GatewayBootstrap implements CamelConfiguration {
             dev.imagegateway.spend.Budgets.recount(database.dataSource(), clock.instant());
         }
         dev.imagegateway.spend.SpendSql sql = new dev.imagegateway.spend.SpendSql(context);
-        dev.imagegateway.spend.Budgets budgets = new dev.imagegateway.spend.Budgets(sql, clock, zone, metrics);
+        KeyRing keys = registry.lookupByNameAndType("keyRing", KeyRing.class);
+        dev.imagegateway.spend.Budgets budgets = new dev.imagegateway.spend.Budgets(sql, clock, zone, metrics).withKeys(keys);
         registry.bind("budgets", budgets);
         registry.bind("spendGuard", new dev.imagegateway.spend.SpendGuard(budgets,
                 registry.lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class)));
         registry.bind("spendLedger", new dev.imagegateway.spend.SpendLedger(sql, budgets,
                 new dev.imagegateway.spend.LedgerJournal(dataDir.resolve("ledger-journal.jsonl")), metrics));
-        KeyRing keys = registry.lookupByNameAndType("keyRing", KeyRing.class);
         registry.bind("usageReport", new dev.imagegateway.spend.UsageReport(sql, budgets, keys, zone));
     }
 

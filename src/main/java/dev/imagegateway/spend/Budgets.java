@@ -35,6 +35,14 @@ public class Budgets {
     /** What is left of each key's budget for each period, as last read, for the gauge. */
     private final Map<String, BigDecimal> remaining = new ConcurrentHashMap<>();
 
+    private dev.imagegateway.security.KeyRing keys;
+
+    /** The keys whose budgets the gauges show. */
+    public Budgets withKeys(dev.imagegateway.security.KeyRing keyRing) {
+        this.keys = keyRing;
+        return this;
+    }
+
     public Budgets(SpendSql sql, Clock clock, ZoneId zone, GatewayMetrics metrics) {
         this.sql = sql;
         this.clock = clock;
@@ -112,9 +120,15 @@ public class Budgets {
         return decimal(rows.get(0).get("spent_usd")).add(decimal(rows.get(0).get("reserved_usd")));
     }
 
-    /** The budgets of every budgeted key, as they stand now, for the gauges (at start, and when keys change). */
-    public void publishAll(ApiKeys keys) {
-        for (ApiKeys.Entry entry : keys.entries()) {
+    /**
+     * The budgets of every budgeted key as they stand now, for the gauges: at start, then each minute (a new day's
+     * budget shows whole from its first minute, and a key added to the file appears before its first call).
+     */
+    public void publishAll() {
+        if (keys == null) {
+            return;
+        }
+        for (ApiKeys.Entry entry : keys.keys().entries()) {
             for (Map.Entry<String, BigDecimal> budget : budgets(entry.grants()).entrySet()) {
                 BudgetWindow window = BudgetWindow.of(budget.getKey(), clock.instant(), zone);
                 try {

@@ -70,13 +70,19 @@ class SecretHygieneTest extends StubbedGatewayTestSupport {
     protected void upstreamSettings(Properties p) {
         p.setProperty("upstream.retries", "1");
         p.setProperty("upstream.retry-initial-delay-ms", "10");
+        // the spend database's password is a secret too
+        p.setProperty("database.url", "jdbc:h2:mem:hygiene;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+        p.setProperty("database.username", "gateway");
+        p.setProperty("database.password", DATABASE_PASSWORD);
     }
+
+    private static final String DATABASE_PASSWORD = "db-pass-5e2f0c9a71";
 
     private static void assertClean(String where, String text) {
         if (text == null) {
             return;
         }
-        for (String secret : new String[] {UpstreamStub.OPENAI_KEY, KEY, SECOND_KEY}) {
+        for (String secret : new String[] {UpstreamStub.OPENAI_KEY, KEY, SECOND_KEY, DATABASE_PASSWORD}) {
             assertFalse(text.contains(secret), where + " shows a key: " + text);
         }
     }
