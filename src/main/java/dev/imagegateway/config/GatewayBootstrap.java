@@ -236,6 +236,7 @@ public class GatewayBootstrap implements CamelConfiguration {
 
     private static void bindBeans(CamelContext context, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics) {
         Registry registry = context.getRegistry();
+        registry.bind("imageStore", dev.imagegateway.gallery.ImageStores.open(context, pc, settings.imagesDir()));
         registry.bind("gatewaySettings", settings);
         String keysFile = pc.resolveProperty("api.keys-file").map(String::trim).orElse("");
         KeyRing keys = new KeyRing(ApiKeys.parse(settings.apiKeys(), settings.apiKeyGenerated() ? "generated" : "env"),
@@ -307,12 +308,13 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("openAiEditRequestReader", new dev.imagegateway.openai.OpenAiEditRequestReader(openAiReader,
                 registry.lookupByNameAndType("replyBudget", dev.imagegateway.provider.ReplyBudget.class),
                 longProperty(pc, "edits.max-request-bytes")));
-        registry.bind("imageFileReader", new ImageFileReader(settings.imagesDir()));
+        dev.imagegateway.gallery.ImageStore store = registry.lookupByNameAndType("imageStore", dev.imagegateway.gallery.ImageStore.class);
+        registry.bind("imageFileReader", new ImageFileReader(store));
         // web console: its page, the gallery and what is recorded beside each image
-        ImageMetadata metadata = new ImageMetadata(settings.imagesDir(),
+        ImageMetadata metadata = new ImageMetadata(store,
                 Boolean.parseBoolean(pc.resolveProperty("images.metadata").orElse("true").trim()));
         registry.bind("imageMetadata", metadata);
-        registry.bind("imageGalleryLister", new ImageGalleryLister(settings.imagesDir(), metadata));
+        registry.bind("imageGalleryLister", new ImageGalleryLister(store, metadata));
         registry.bind("consoleInfo", new ConsoleInfo(settings, registry.lookupByNameAndType("modelCatalog", ModelCatalogSource.class),
                 registry.lookupByNameAndType("modelWatch", ModelWatch.class), java.time.Clock.systemUTC())
                 .offlineWhen(registry.lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class)::offline));
@@ -375,7 +377,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("inboxBatchView", new InboxBatchView(inbox, settings.inboxEnabled(), active));
         registry.bind("inboxBatchStarter", new InboxBatchStarter(inbox, active, longProperty(pc, "inbox.max-file-bytes")));
         registry.bind("inboxLineReader", new InboxLineReader(recorder,
-                registry.lookupByNameAndType("imageFilenameBean", ImageFilenameBean.class), settings.imagesDir()));
+                registry.lookupByNameAndType("imageFilenameBean", ImageFilenameBean.class),
+                registry.lookupByNameAndType("imageStore", dev.imagegateway.gallery.ImageStore.class)));
         registry.bind("inboxLineRecorder", recorder);
         registry.bind("inboxBatchReporter", new InboxBatchReporter(inbox, active));
         registry.bind("inboxFileRejecter", new InboxFileRejecter(inbox, active));

@@ -94,7 +94,9 @@ class GatewayStartupListener implements ExtendedStartupListener {
                 .lookupByNameAndType("modelCatalog", dev.imagegateway.models.ModelCatalogSource.class);
         LOG.info("  Default model {}; model catalog: {} models from {}; deployments: {}", catalogs.defaultModel(),
                 catalogs.catalog().size(), catalogs.catalog().source(), String.join("; ", deployments));
-        LOG.info("  Images in {}; inbox {}", settings.imagesDir().toAbsolutePath(),
+        dev.imagegateway.gallery.ImageStore images = context.getRegistry()
+                .lookupByNameAndType("imageStore", dev.imagegateway.gallery.ImageStore.class);
+        LOG.info("  Images in {}; inbox {}", images != null ? images.describe() : settings.imagesDir().toAbsolutePath(),
                 settings.inboxEnabled() ? java.nio.file.Path.of(settings.inboxDir()).toAbsolutePath() : "off");
         if (planner.offline()) {
             LOG.warn("{}: images come from the built-in offline provider, not from a real one",

@@ -2,12 +2,6 @@ package dev.imagegateway.gallery;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,14 +18,16 @@ import dev.imagegateway.rest.JsonResponses;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import dev.imagegateway.gallery.ImageStore.Entry;
+
 
 /**
  * {@code GET /api/images?limit=&before=}: the saved images, newest first, a page at a time. {@code before} is the
  * last filename of the previous page (the answer's {@code next_before}); each entry has its URL, size, time and,
  * where recorded, the prompt it was made from.
  * <p>
- * The folder is read on each call, keeping only the page in memory (a bounded heap), so a folder of many thousand
- * images costs one directory scan, not a sort of all of them.
+ * The store is read on each call (a directory scan, or a bucket listing), keeping only the page in memory (a bounded
+ * heap), so many thousand images cost one scan, not a sort of all of them.
  */
 public class ImageGalleryLister implements Processor {
 
@@ -40,17 +36,14 @@ public class ImageGalleryLister implements Processor {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Newest first; names break ties, so the order is total and a page boundary never skips or repeats an image. */
-    private static final Comparator<Entry> NEWEST_FIRST =
-            Comparator.comparingLong(Entry::modified).reversed().thenComparing(Entry::name, Comparator.reverseOrder());
+    private static final Comparator<ImageStore.Entry> NEWEST_FIRST =
+            Comparator.comparingLong(ImageStore.Entry::modified).reversed().thenComparing(ImageStore.Entry::name, Comparator.reverseOrder());
 
-    record Entry(String name, long modified, long bytes) {
-    }
-
-    private final Path directory;
+    private final ImageStore store;
     private final ImageMetadata metadata;
 
-    public ImageGalleryLister(Path directory, ImageMetadata metadata) {
-        this.directory = directory;
+    public ImageGalleryLister(ImageStore store, ImageMetadata metadata) {
+        this.store = store;
         this.metadata = metadata;
     }
 
@@ -70,30 +63,16 @@ public class ImageGalleryLister implements Processor {
         Entry cursor = before == null ? null : cursor(before);
         // the `limit + 1` first entries after the cursor; the heap's head is the one that would be dropped next
         PriorityQueue<Entry> kept = new PriorityQueue<>(NEWEST_FIRST.reversed());
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (!ImageFileReader.isImageName(name)) {
-                    continue;
-                }
-                BasicFileAttributes attributes;
-                try {
-                    attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                } catch (NoSuchFileException gone) {
-                    continue;
-                }
-                if (!attributes.isRegularFile()) {
-                    continue;
-                }
-                Entry entry = new Entry(name, attributes.lastModifiedTime().toMillis(), attributes.size());
+        try {
+            store.forEach(entry -> {
                 if (cursor != null && NEWEST_FIRST.compare(entry, cursor) <= 0) {
-                    continue;
+                    return;
                 }
                 kept.add(entry);
                 if (kept.size() > limit + 1) {
                     kept.poll();
                 }
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -111,15 +90,18 @@ public class ImageGalleryLister implements Processor {
         if (!ImageFileReader.isImageName(before)) {
             throw GatewayException.invalid("before", "Parameter 'before' must be an image file name from a previous page");
         }
+        Entry found;
         try {
-            BasicFileAttributes attributes = Files.readAttributes(directory.resolve(before), BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            return new Entry(before, attributes.lastModifiedTime().toMillis(), attributes.size());
-        } catch (IOException gone) {
-            String seconds = before.contains("_") ? before.substring(0, before.indexOf('_')) : "";
-            long modified = seconds.matches("[0-9]{1,12}") ? Long.parseLong(seconds) * 1000 + 999 : Long.MAX_VALUE;
-            return new Entry(before, modified, 0);
+            found = store.entry(before);
+        } catch (IOException e) {
+            found = null;
         }
+        if (found != null) {
+            return found;
+        }
+        String seconds = before.contains("_") ? before.substring(0, before.indexOf('_')) : "";
+        long modified = seconds.matches("[0-9]{1,12}") ? Long.parseLong(seconds) * 1000 + 999 : Long.MAX_VALUE;
+        return new Entry(before, modified, 0);
     }
 
     static int limit(String value) {
@@ -138,7 +120,8 @@ public class ImageGalleryLister implements Processor {
         for (Entry entry : page.entries()) {
             ObjectNode image = images.addObject();
             image.put("filename", entry.name());
-            image.put("url", "/images/" + entry.name());
+            String direct = store.directUrl(entry.name());
+            image.put("url", direct != null ? direct : "/images/" + entry.name());
             // listed names all have an image extension (ImageFileReader.isImageName)
             image.put("content_type", ImageFormat.ofFileName(entry.name()).mediaType());
             image.put("bytes", entry.bytes());

@@ -1,10 +1,6 @@
 package dev.imagegateway.gallery;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What an image was made from, kept beside it as {@code IMAGES_DIR/.meta/<filename>.json} (prompt, revised prompt,
+ * What an image was made from, kept beside it in its {@link ImageStore} ({@code IMAGES_DIR/.meta/<filename>.json}, or
+ * the bucket's {@code .meta/<filename>.json}) (prompt, revised prompt,
  * the model that served it and the one the request named, provider, size, quality, door, key name, and what the upstream
  * said it produced and used; never a key), so the gallery can show it and give the image its alt text. The image
  * file itself stays the upstream's bytes, untouched. Off with {@code images.metadata=false}.
@@ -36,11 +33,11 @@ public class ImageMetadata {
     private static final Logger LOG = LoggerFactory.getLogger(ImageMetadata.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final Path directory;
+    private final ImageStore store;
     private final boolean enabled;
 
-    public ImageMetadata(Path imagesDir, boolean enabled) {
-        this.directory = imagesDir.resolve(".meta");
+    public ImageMetadata(ImageStore store, boolean enabled) {
+        this.store = store;
         this.enabled = enabled;
     }
 
@@ -83,17 +80,8 @@ public class ImageMetadata {
         json.put("key", keyName);
         json.put("created_ms", System.currentTimeMillis());
         try {
-            Path temp = directory.resolve("." + image.filename() + ".tmp");
-            byte[] content = MAPPER.writeValueAsBytes(json);
-            try {
-                Files.write(temp, content);
-            } catch (NoSuchFileException firstImage) {
-                // the folder is made when the first image needs it, not checked for on every save
-                Files.createDirectories(directory);
-                Files.write(temp, content);
-            }
-            Files.move(temp, file(image.filename()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
+            store.writeMetadata(image.filename(), MAPPER.writeValueAsBytes(json));
+        } catch (IOException | RuntimeException e) {
             LOG.warn("Could not record what {} was made from: {}", image.filename(), e.getMessage());
         }
     }
@@ -101,16 +89,11 @@ public class ImageMetadata {
     /** The recorded metadata of an image, or null when there is none (metadata off, an older image, a copied-in file). */
     public JsonNode read(String filename) {
         try {
-            return MAPPER.readTree(Files.readAllBytes(file(filename)));
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
+            byte[] json = store.readMetadata(filename);
+            return json == null ? null : MAPPER.readTree(json);
+        } catch (IOException | RuntimeException e) {
             LOG.debug("Unreadable metadata for {}: {}", filename, e.getMessage());
             return null;
         }
-    }
-
-    private Path file(String filename) {
-        return directory.resolve(filename + ".json");
     }
 }

@@ -27,12 +27,12 @@ public class InboxLineReader implements Processor {
 
     private final InboxLineRecorder recorder;
     private final ImageFilenameBean names;
-    private final Path imagesDir;
+    private final dev.imagegateway.gallery.ImageStore images;
 
-    public InboxLineReader(InboxLineRecorder recorder, ImageFilenameBean names, Path imagesDir) {
+    public InboxLineReader(InboxLineRecorder recorder, ImageFilenameBean names, dev.imagegateway.gallery.ImageStore images) {
         this.recorder = recorder;
         this.names = names;
-        this.imagesDir = imagesDir;
+        this.images = images;
     }
 
     @Override
@@ -78,7 +78,7 @@ public class InboxLineReader implements Processor {
         }
         for (ImageFormat format : ImageFormat.values()) {
             String name = stem + "." + format.extension();
-            if (Files.exists(imagesDir.resolve(name))) {
+            if (images.exists(name)) {
                 return name;
             }
         }

@@ -50,6 +50,9 @@ public class OpenAiDoorResponseWriter implements Processor {
                     + "try again, or ask for response_format=b64_json");
         }
         String base = exchange.getProperty(OpenAiDoorRequestReader.IMAGES_BASE_URL, String.class);
+        // with the images in a bucket and IMAGE_URLS=presigned, the URL is the bucket's own (no gateway key needed)
+        dev.imagegateway.gallery.ImageStore store = urls ? exchange.getContext().getRegistry()
+                .lookupByNameAndType("imageStore", dev.imagegateway.gallery.ImageStore.class) : null;
         // room for every part: a composite with more parts than its maximum consolidates them, copying the 2 MB image
         CompositeByteBuf body = Unpooled.compositeBuffer(4 + 6 * images.size() + GeneratedImages.DETAILS.size());
         append(body, "{\"created\":" + clock.instant().getEpochSecond() + ",\"data\":[");
@@ -58,7 +61,8 @@ public class OpenAiDoorResponseWriter implements Processor {
             append(body, first ? "{" : ",{");
             first = false;
             if (urls) {
-                append(body, "\"url\":" + quote(base + image.filename()));
+                String direct = store == null ? null : store.directUrl(image.filename());
+                append(body, "\"url\":" + quote(direct != null ? direct : base + image.filename()));
             } else {
                 append(body, "\"b64_json\":\"");
                 body.addComponent(true, image.base64ByteBuf());

@@ -82,21 +82,23 @@ public class ImageSaves {
         }
     }
 
-    /** Save route, after the file is renamed into place (and its metadata written). */
+    /** Save route, after the image is in place (the file renamed, or the object put) and its metadata written. */
     public void saved(Exchange exchange) {
         GeneratedImage image = exchange.getProperty(dev.imagegateway.gallery.ImageMetadata.IMAGE, GeneratedImage.class);
         metrics.imageSaved(image == null ? 0 : image.size());
         health.saveSucceeded();
         Pending pending = exchange.getProperty(PENDING, Pending.class);
         if (pending != null) {
-            pending.saved.add(exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class));
+            // the image's own name: the folder's file endpoint and the bucket's both store it under that
+            pending.saved.add(image != null ? image.filename() : exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class));
             pending.finished();
         }
     }
 
     /** Save route, when the write failed: no half-written temporary file stays behind. */
     public void failed(Exchange exchange) {
-        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+        GeneratedImage image = exchange.getProperty(dev.imagegateway.gallery.ImageMetadata.IMAGE, GeneratedImage.class);
+        String name = image != null ? image.filename() : exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = cause == null ? "unknown error" : cause.getClass().getSimpleName()
                 + (cause.getMessage() != null ? ": " + cause.getMessage() : "");

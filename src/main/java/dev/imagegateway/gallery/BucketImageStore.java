@@ -1,0 +1,139 @@
+package dev.imagegateway.gallery;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The images in an S3-compatible bucket (AWS S3, MinIO, Ceph, R2, S3Proxy) that several gateways share: written by
+ * the save route's {@code aws2-s3:} endpoint with this store's client, read back here; what each was made from is the
+ * object {@code .meta/<name>.json} beside it. With presigned URLs on, clients fetch images from the bucket directly
+ * (a URL valid for the configured time) instead of through the gateway.
+ */
+public class BucketImageStore implements ImageStore {
+
+    private static final String META = ".meta/";
+
+    private final S3Client client;
+    private final S3Presigner presigner;
+    private final String bucket;
+    private final Duration presignedFor;
+
+    /**
+     * @param presigner    null unless IMAGE_URLS=presigned
+     * @param presignedFor how long a presigned URL works
+     */
+    public BucketImageStore(S3Client client, S3Presigner presigner, String bucket, Duration presignedFor) {
+        this.client = client;
+        this.presigner = presigner;
+        this.bucket = bucket;
+        this.presignedFor = presignedFor;
+    }
+
+    public S3Client client() {
+        return client;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    @Override
+    public void forEach(Consumer<Entry> each) throws IOException {
+        try {
+            // the images are at the top of the bucket; .meta/ and anything under a folder is skipped by the delimiter
+            for (S3Object object : client.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).delimiter("/").build()).contents()) {
+                if (ImageFileReader.isImageName(object.key())) {
+                    each.accept(new Entry(object.key(), object.lastModified().toEpochMilli(), object.size()));
+                }
+            }
+        } catch (S3Exception e) {
+            throw new IOException("Bucket " + bucket + " cannot be listed: " + reason(e), e);
+        }
+    }
+
+    @Override
+    public Entry entry(String name) throws IOException {
+        if (!ImageFileReader.isImageName(name)) {
+            return null;
+        }
+        try {
+            HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(name));
+            return new Entry(name, head.lastModified().toEpochMilli(), head.contentLength());
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw new IOException("Bucket " + bucket + ": " + reason(e), e);
+        }
+    }
+
+    @Override
+    public byte[] read(String name) throws IOException {
+        if (!ImageFileReader.isImageName(name)) {
+            return null;
+        }
+        return get(name);
+    }
+
+    @Override
+    public void writeMetadata(String name, byte[] json) throws IOException {
+        try {
+            client.putObject(b -> b.bucket(bucket).key(META + name + ".json").contentType("application/json"), RequestBody.fromBytes(json));
+        } catch (S3Exception e) {
+            throw new IOException("Bucket " + bucket + ": " + reason(e), e);
+        }
+    }
+
+    @Override
+    public byte[] readMetadata(String name) throws IOException {
+        return ImageFileReader.isImageName(name) ? get(META + name + ".json") : null;
+    }
+
+    @Override
+    public String directUrl(String name) {
+        if (presigner == null) {
+            return null;
+        }
+        return presigner.presignGetObject(p -> p.signatureDuration(presignedFor)
+                .getObjectRequest(g -> g.bucket(bucket).key(name))).url().toString();
+    }
+
+    @Override
+    public String describe() {
+        return "bucket " + bucket;
+    }
+
+    private byte[] get(String key) throws IOException {
+        try {
+            ResponseBytes<GetObjectResponse> bytes = client.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+            return bytes.asByteArray();
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw new IOException("Bucket " + bucket + ": " + reason(e), e);
+        }
+    }
+
+    /** What S3 said, without the request's signature or credentials. */
+    static String reason(S3Exception e) {
+        return e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
+                ? "HTTP " + e.statusCode() + " " + e.awsErrorDetails().errorCode() : "HTTP " + e.statusCode();
+    }
+}
