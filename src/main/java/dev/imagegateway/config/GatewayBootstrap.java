@@ -236,7 +236,9 @@ public class GatewayBootstrap implements CamelConfiguration {
 
     private static void bindBeans(CamelContext context, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics) {
         Registry registry = context.getRegistry();
-        registry.bind("imageStore", dev.imagegateway.gallery.ImageStores.open(context, pc, settings.imagesDir()));
+        dev.imagegateway.gallery.ImageStore imageStore = dev.imagegateway.gallery.ImageStores.open(context, pc, settings.imagesDir());
+        registry.bind("imageStore", imageStore);
+        registry.lookupByNameAndType("imagesFolderHealthCheck", ImagesFolderHealthCheck.class).checkStore(imageStore);
         registry.bind("gatewaySettings", settings);
         String keysFile = pc.resolveProperty("api.keys-file").map(String::trim).orElse("");
         KeyRing keys = new KeyRing(ApiKeys.parse(settings.apiKeys(), settings.apiKeyGenerated() ? "generated" : "env"),
@@ -355,6 +357,11 @@ public class GatewayBootstrap implements CamelConfiguration {
             registry.bind("gatewayClock", clock);
         }
         java.time.ZoneId zone = java.time.ZoneId.of(pc.resolveProperty("budget.timezone").map(String::trim).filter(z -> !z.isEmpty()).orElse("UTC"));
+        // the embedded database's last half second of rows, if a crash kept them from its file
+        dev.imagegateway.spend.LedgerWriteAhead writeAhead = database.embedded() ? new dev.imagegateway.spend.LedgerWriteAhead(dataDir) : null;
+        if (writeAhead != null) {
+            database.replay(writeAhead.rowsToReplay());
+        }
         if (booleanProperty(pc, "budget.recount-at-start", true)) {
             dev.imagegateway.spend.Budgets.recount(database.dataSource(), clock.instant());
         }
@@ -365,7 +372,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("spendGuard", new dev.imagegateway.spend.SpendGuard(budgets,
                 registry.lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class)));
         registry.bind("spendLedger", new dev.imagegateway.spend.SpendLedger(sql, budgets,
-                new dev.imagegateway.spend.LedgerJournal(dataDir.resolve("ledger-journal.jsonl")), metrics));
+                new dev.imagegateway.spend.LedgerJournal(dataDir.resolve("ledger-journal.jsonl")), metrics, writeAhead, database));
         registry.bind("usageReport", new dev.imagegateway.spend.UsageReport(sql, budgets, keys, zone));
     }
 

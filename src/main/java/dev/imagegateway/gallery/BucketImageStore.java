@@ -113,6 +113,23 @@ public class BucketImageStore implements ImageStore {
     }
 
     @Override
+    public String unavailable() {
+        try {
+            client.headBucket(b -> b.bucket(bucket));
+            return null;
+        } catch (S3Exception e) {
+            return "bucket " + bucket + ": " + reason(e);
+        } catch (RuntimeException e) {
+            return "bucket " + bucket + " cannot be reached (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return "bucket " + bucket;
     }
@@ -128,6 +145,8 @@ public class BucketImageStore implements ImageStore {
                 return null;
             }
             throw new IOException("Bucket " + bucket + ": " + reason(e), e);
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new IOException("Bucket " + bucket + " cannot be reached: " + e.getClass().getSimpleName(), e);
         }
     }
 

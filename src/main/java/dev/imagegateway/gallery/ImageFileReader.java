@@ -34,7 +34,14 @@ public class ImageFileReader implements org.apache.camel.Processor {
             throw GatewayException.invalid("filename", "Not an image file name");
         }
         exchange.setProperty(AccessLog.FILENAME, name);
-        byte[] bytes = store.read(name);
+        byte[] bytes;
+        try {
+            bytes = store.read(name);
+        } catch (IOException e) {
+            // the store (the bucket) cannot be reached: worth a retry, not a 500
+            org.slf4j.LoggerFactory.getLogger(ImageFileReader.class).warn("Image {} not read: {}", name, e.getMessage());
+            throw new GatewayException(ErrorKind.OVERLOADED, "The image store cannot be reached; try again shortly", 5L, null);
+        }
         ImageFormat format = bytes == null ? null : ImageFormat.detect(bytes);
         if (format == null) {
             // no such image, or something that is not an image under an image's name: not ours to serve

@@ -43,6 +43,16 @@ public interface ImageStore {
         return null;
     }
 
+    /** Null when images can be saved here now, else why not (readiness); null by default (the folder has its own check). */
+    default String unavailable() {
+        return null;
+    }
+
+    /** True when the store is shared by several gateways (a bucket), not a folder of this machine. */
+    default boolean shared() {
+        return false;
+    }
+
     /** Where the images are, for the start-up summary. */
     String describe();
 }

@@ -39,8 +39,25 @@ public class ImagesFolderHealthCheck extends AbstractHealthCheck {
         lastFailure = reason;
     }
 
+    private volatile dev.imagegateway.gallery.ImageStore shared;
+
+    /** With the images in a shared store (a bucket), that store is what readiness checks. */
+    public void checkStore(dev.imagegateway.gallery.ImageStore store) {
+        this.shared = store.shared() ? store : null;
+    }
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        dev.imagegateway.gallery.ImageStore store = shared;
+        if (store != null) {
+            String reason = store.unavailable();
+            if (reason != null) {
+                builder.detail("reason", reason).down();
+            } else {
+                builder.up();
+            }
+            return;
+        }
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             builder.detail("reason", "images folder " + dir + " is not writable").down();
             return;

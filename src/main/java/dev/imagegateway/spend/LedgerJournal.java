@@ -41,7 +41,8 @@ public class LedgerJournal {
         this.file = file;
     }
 
-    public synchronized void append(Map<String, Object> row) {
+    /** A row as one JSON line (values as text; {@link #row} reads them back with their types). */
+    static byte[] line(Map<String, Object> row) throws IOException {
         ObjectNode line = JSON.createObjectNode();
         row.forEach((k, v) -> {
             if (v == null) {
@@ -50,9 +51,13 @@ public class LedgerJournal {
                 line.put(k, v.toString());
             }
         });
+        return (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    public synchronized void append(Map<String, Object> row) {
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                 StandardOpenOption.WRITE, StandardOpenOption.DSYNC)) {
-            out.write((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(line(row));
         } catch (IOException e) {
             // nowhere left to keep it: say what it was, so an operator can bill it by hand
             LOG.error("Ledger row of request {} lost: neither the database nor the journal {} took it ({})",
@@ -99,7 +104,7 @@ public class LedgerJournal {
         return written;
     }
 
-    private static Map<String, Object> row(JsonNode line) {
+    static Map<String, Object> row(JsonNode line) {
         Map<String, Object> row = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = line.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();

@@ -34,12 +34,21 @@ public class SpendLedger {
     private final Budgets budgets;
     private final LedgerJournal journal;
     private final GatewayMetrics metrics;
+    private final LedgerWriteAhead writeAhead;
+    private final SpendDatabase database;
 
-    public SpendLedger(SpendSql sql, Budgets budgets, LedgerJournal journal, GatewayMetrics metrics) {
+    /**
+     * @param writeAhead for the embedded database: each row also appended to a file until H2 has it on disk; null
+     *                   for PostgreSQL (its commits are durable)
+     */
+    public SpendLedger(SpendSql sql, Budgets budgets, LedgerJournal journal, GatewayMetrics metrics,
+                       LedgerWriteAhead writeAhead, SpendDatabase database) {
         this.sql = sql;
         this.budgets = budgets;
         this.journal = journal;
         this.metrics = metrics;
+        this.writeAhead = writeAhead;
+        this.database = database;
     }
 
     /** A served request: its actual cost, recorded and settled. */
@@ -113,6 +122,9 @@ public class SpendLedger {
     void write(Map<String, Object> row) {
         try {
             sql.update("ledger-insert", row);
+            if (writeAhead != null) {
+                writeAhead.append(row);
+            }
         } catch (SpendSql.SpendStoreException e) {
             LOG.warn("Ledger row of request {} kept in the journal until the database takes it: {}",
                     LogText.token(String.valueOf(row.get("request_id"))), e.getMessage());
@@ -123,6 +135,9 @@ public class SpendLedger {
     /** The journal's rows into the database (at start, then every minute): those it takes leave the journal. */
     public void replayJournal() {
         journal.replay(row -> sql.update("ledger-insert", row));
+        if (writeAhead != null) {
+            writeAhead.checkpoint(database::checkpoint);
+        }
     }
 
     /** The request as it went to the model that served it (a fallback's mapped size and quality). */

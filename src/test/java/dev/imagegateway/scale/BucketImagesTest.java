@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * metadata, served by GET /images/{name}, listed by the gallery, and given as presigned URLs that work without the
  * gateway; nothing is written to IMAGES_DIR.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class BucketImagesTest extends GatewayTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,6 +81,7 @@ class BucketImagesTest extends GatewayTestSupport {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void anImageIsSavedInTheBucketWithItsMetadataAndServedFromIt() throws Exception {
         HttpResponse<String> reply = post("/generate", "{\"prompt\": \"A lighthouse in a bucket\"}");
         assertEquals(200, reply.statusCode(), reply.body());
@@ -104,6 +106,7 @@ class BucketImagesTest extends GatewayTestSupport {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
     void theGalleryListsTheBucketWithPresignedUrlsThatWorkWithoutAKey() throws Exception {
         String first = JSON.readTree(post("/generate", "{\"prompt\": \"first\"}").body()).path("filename").asText();
         Thread.sleep(1100); // a later second: names (and times) order the gallery
@@ -138,5 +141,25 @@ class BucketImagesTest extends GatewayTestSupport {
         String openAiUrl = JSON.readTree(openAi.body()).path("data").get(0).path("url").asText();
         assertTrue(openAiUrl.contains("X-Amz-Signature="), openAiUrl);
         assertEquals(200, get(openAiUrl, false).statusCode());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void withTheBucketDownReadinessIsDownImagesAre503AndGenerationsStillAnswer() throws Exception {
+        String saved = JSON.readTree(post("/generate", "{\"prompt\": \"before the outage\"}").body()).path("filename").asText();
+        assertEquals(200, get("/observe/health", false).statusCode());
+        s3().close();
+        HttpResponse<byte[]> ready = get("/observe/health", false);
+        assertEquals(503, ready.statusCode());
+        assertTrue(new String(ready.body()).contains("DOWN"), new String(ready.body()));
+        HttpResponse<byte[]> image = get("/images/" + saved, true);
+        assertEquals(503, image.statusCode());
+        assertTrue(image.headers().firstValue("Retry-After").isPresent());
+        // the image is generated and answered; it has no name, since it could not be kept
+        HttpResponse<String> reply = post("/generate", "{\"prompt\": \"during the outage\"}");
+        assertEquals(200, reply.statusCode(), reply.body());
+        JsonNode json = JSON.readTree(reply.body());
+        assertTrue(json.path("image").asText().length() > 100);
+        assertEquals("", json.path("filename").asText());
     }
 }
