@@ -362,6 +362,15 @@ public class GatewayBootstrap implements CamelConfiguration {
         if (writeAhead != null) {
             database.replay(writeAhead.rowsToReplay());
         }
+        // and rows a database outage left in the journal, so that the recount below counts them
+        dev.imagegateway.spend.LedgerJournal journal = new dev.imagegateway.spend.LedgerJournal(dataDir.resolve("ledger-journal.jsonl"));
+        journal.replay(row -> {
+            try {
+                database.replay(java.util.List.of(row));
+            } catch (IllegalStateException e) {
+                throw new dev.imagegateway.spend.SpendSql.SpendStoreException("ledger-insert", e);
+            }
+        });
         if (booleanProperty(pc, "budget.recount-at-start", true)) {
             dev.imagegateway.spend.Budgets.recount(database.dataSource(), clock.instant());
         }
@@ -370,9 +379,10 @@ public class GatewayBootstrap implements CamelConfiguration {
         dev.imagegateway.spend.Budgets budgets = new dev.imagegateway.spend.Budgets(sql, clock, zone, metrics).withKeys(keys);
         registry.bind("budgets", budgets);
         registry.bind("spendGuard", new dev.imagegateway.spend.SpendGuard(budgets,
-                registry.lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class)));
+                registry.lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class),
+                registry.lookupByNameAndType("modelCatalog", dev.imagegateway.models.ModelCatalogSource.class)));
         registry.bind("spendLedger", new dev.imagegateway.spend.SpendLedger(sql, budgets,
-                new dev.imagegateway.spend.LedgerJournal(dataDir.resolve("ledger-journal.jsonl")), metrics, writeAhead, database));
+                journal, metrics, writeAhead, database));
         registry.bind("usageReport", new dev.imagegateway.spend.UsageReport(sql, budgets, keys, zone));
     }
 

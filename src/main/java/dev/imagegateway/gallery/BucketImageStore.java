@@ -68,17 +68,8 @@ public class BucketImageStore implements ImageStore {
         if (!ImageFileReader.isImageName(name)) {
             return null;
         }
-        try {
-            HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(name));
-            return new Entry(name, head.lastModified().toEpochMilli(), head.contentLength());
-        } catch (NoSuchKeyException e) {
-            return null;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return null;
-            }
-            throw new IOException("Bucket " + bucket + ": " + reason(e), e);
-        }
+        HeadObjectResponse head = orNull(() -> client.headObject(b -> b.bucket(bucket).key(name)));
+        return head == null ? null : new Entry(name, head.lastModified().toEpochMilli(), head.contentLength());
     }
 
     @Override
@@ -135,9 +126,14 @@ public class BucketImageStore implements ImageStore {
     }
 
     private byte[] get(String key) throws IOException {
+        ResponseBytes<GetObjectResponse> bytes = orNull(() -> client.getObjectAsBytes(b -> b.bucket(bucket).key(key)));
+        return bytes == null ? null : bytes.asByteArray();
+    }
+
+    /** A call's answer; null for an object that is not there; an IOException for a bucket that fails or is away. */
+    private <T> T orNull(java.util.function.Supplier<T> call) throws IOException {
         try {
-            ResponseBytes<GetObjectResponse> bytes = client.getObjectAsBytes(b -> b.bucket(bucket).key(key));
-            return bytes.asByteArray();
+            return call.get();
         } catch (NoSuchKeyException e) {
             return null;
         } catch (S3Exception e) {

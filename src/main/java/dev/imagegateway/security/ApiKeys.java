@@ -133,8 +133,14 @@ public final class ApiKeys {
                     case "concurrency" -> concurrency = Integer.parseInt(value);
                     case "budget_day" -> day = dollars(value, option[0], line);
                     case "budget_month" -> month = dollars(value, option[0], line);
-                    case "models" -> models = new java.util.LinkedHashSet<>(java.util.Arrays.stream(value.split(","))
-                            .map(String::strip).filter(m -> !m.isEmpty()).toList());
+                    case "models" -> {
+                        models = new java.util.LinkedHashSet<>(java.util.Arrays.stream(value.split(","))
+                                .map(String::strip).filter(m -> !m.isEmpty()).toList());
+                        if (models.isEmpty()) {
+                            // an empty list would read as "every model": say what was meant instead
+                            throw new IllegalArgumentException("line " + line + ": models needs at least one model name");
+                        }
+                    }
                     case "role" -> {
                         if (!value.equals("admin") && !value.equals("user")) {
                             throw new IllegalArgumentException("line " + line + ": role is admin or user");
@@ -169,6 +175,14 @@ public final class ApiKeys {
 
     /** These keys and those. */
     public ApiKeys plus(ApiKeys others) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        entries.forEach(e -> names.add(e.name()));
+        for (Entry other : others.entries) {
+            if (names.contains(other.name())) {
+                // limits, budgets and the ledger go by name
+                throw new IllegalArgumentException("the name '" + other.name() + "' is taken by a key of API_SECRET_KEY");
+            }
+        }
         List<Entry> all = new ArrayList<>(entries);
         all.addAll(others.entries);
         return new ApiKeys(all);

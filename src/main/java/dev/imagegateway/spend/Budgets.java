@@ -75,6 +75,13 @@ public class Budgets {
                         + "with a budget are refused until it is back", 5L, null);
             }
             release(ticket);
+            if (amount.compareTo(budget.getValue()) > 0) {
+                // waiting for the reset would not help: say so, rather than when it resets
+                throw new GatewayException(ErrorKind.QUOTA_EXCEEDED, "This request may cost up to " + usd(amount)
+                        + ", more than the whole budget of " + usd(budget.getValue()) + " per " + budget.getKey()
+                        + " for key '" + ticket.keyName() + "'; ask for fewer or smaller images", null, null, 0, null,
+                        "insufficient_quota");
+            }
             BigDecimal used = spent(ticket.keyName(), window);
             publish(ticket.keyName(), window, budget.getValue(), used);
             throw new GatewayException(ErrorKind.QUOTA_EXCEEDED, "Budget of " + usd(budget.getValue()) + " per "

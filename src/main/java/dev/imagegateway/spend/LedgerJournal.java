@@ -73,8 +73,14 @@ public class LedgerJournal {
         List<String> left = new ArrayList<>();
         int written = 0;
         try {
+            boolean refused = false;
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (line.isBlank()) {
+                    continue;
+                }
+                if (refused) {
+                    // the database is still away: the others wait for the next round, unread, without a timeout each
+                    left.add(line);
                     continue;
                 }
                 try {
@@ -82,6 +88,7 @@ public class LedgerJournal {
                     written++;
                 } catch (SpendSql.SpendStoreException e) {
                     left.add(line);
+                    refused = true;
                 } catch (IOException | RuntimeException e) {
                     LOG.error("Ledger journal line cannot be read, kept aside in {}.bad: {}", file, e.getMessage());
                     Files.writeString(file.resolveSibling(file.getFileName() + ".bad"), line + "\n", StandardCharsets.UTF_8,

@@ -64,7 +64,14 @@ public final class SpendDatabase implements AutoCloseable {
             }
             description = url.replaceAll("(?i)password=[^&;]*", "password=***");
         } else if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-            URI uri = URI.create(url);
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (java.net.URISyntaxException e) {
+                // the message would quote the URL, password and all
+                throw new IllegalArgumentException("DATABASE_URL is not a valid URL (percent-encode special characters "
+                        + "in the user name and password)");
+            }
             String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
             config.setJdbcUrl("jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
                     + uri.getRawPath() + query);
@@ -75,6 +82,9 @@ public final class SpendDatabase implements AutoCloseable {
                 if (colon >= 0) {
                     config.setPassword(decode(info.substring(colon + 1)));
                 }
+            }
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("DATABASE_URL names no host (postgresql://user:password@host:5432/db)");
             }
             if (user != null && !user.isBlank()) {
                 config.setUsername(user);
@@ -170,7 +180,8 @@ public final class SpendDatabase implements AutoCloseable {
     }
 
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        // percent-decoding only: a '+' in a password is a '+', not a space
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static String rootMessage(Throwable e) {

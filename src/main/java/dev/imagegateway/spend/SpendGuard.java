@@ -20,10 +20,12 @@ public class SpendGuard implements Processor {
 
     private final Budgets budgets;
     private final DeploymentPlanner planner;
+    private final dev.imagegateway.models.ModelCatalogSource catalogs;
 
-    public SpendGuard(Budgets budgets, DeploymentPlanner planner) {
+    public SpendGuard(Budgets budgets, DeploymentPlanner planner, dev.imagegateway.models.ModelCatalogSource catalogs) {
         this.budgets = budgets;
         this.planner = planner;
+        this.catalogs = catalogs;
     }
 
     @Override
@@ -39,7 +41,7 @@ public class SpendGuard implements Processor {
                     "model_not_allowed");
         }
         // the offline renderer costs nothing; otherwise the catalog prices what the named model's entry serves
-        Pricing.Cost estimate = planner.offline() ? Pricing.Cost.FREE : Pricing.estimate(model.served(), request);
+        Pricing.Cost estimate = planner.offline() ? Pricing.Cost.FREE : dearest(model, request);
         SpendTicket ticket = new SpendTicket(keyName, exchange.getProperty(AccessLog.REQUEST_ID, exchange.getExchangeId(), String.class),
                 request.door(), model.requested(), request, estimate, budgets.clock().instant());
         if (grants.hasBudget()) {
@@ -51,5 +53,32 @@ public class SpendGuard implements Processor {
             budgets.reserve(ticket, grants);
         }
         exchange.setProperty(SpendTicket.PROPERTY, ticket);
+    }
+
+    /**
+     * The estimate on the model that serves the request, or on one of its fallbacks (and theirs) when that would cost
+     * more: failover may serve any of them, and the reservation must cover what it may cost.
+     */
+    private Pricing.Cost dearest(ServedModel model, GenerationRequest request) {
+        Pricing.Cost dearest = Pricing.estimate(model.served(), request);
+        if (!dearest.priced()) {
+            return dearest;
+        }
+        dev.imagegateway.models.ModelCatalog catalog = catalogs.catalog();
+        java.util.Deque<String> next = new java.util.ArrayDeque<>(model.served().fallbacks());
+        java.util.Set<String> seen = new java.util.HashSet<>(java.util.List.of(model.served().name()));
+        while (!next.isEmpty() && seen.size() < 16) {
+            dev.imagegateway.models.ModelEntry entry = catalog.find(next.poll());
+            if (entry == null || !seen.add(entry.name())) {
+                continue;
+            }
+            next.addAll(entry.fallbacks());
+            GenerationRequest mapped = dev.imagegateway.pipeline.RequestValidator.mapTo(request, model.served(), entry);
+            Pricing.Cost cost = mapped == null ? null : Pricing.estimate(entry, mapped);
+            if (cost != null && cost.priced() && cost.usd().compareTo(dearest.usd()) > 0) {
+                dearest = cost;
+            }
+        }
+        return dearest;
     }
 }

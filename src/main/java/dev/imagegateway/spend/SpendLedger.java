@@ -59,7 +59,16 @@ public class SpendLedger {
         if (ticket == null || images == null || served == null) {
             return;
         }
-        Pricing.Cost cost = Pricing.actual(served.served(), served.provider(), asServed(exchange, ticket), images);
+        Pricing.Cost cost;
+        try {
+            cost = Pricing.actual(served.served(), served.provider(), asServed(exchange, ticket), images);
+        } catch (RuntimeException e) {
+            // the call was served (and paid): what the reply holds could not be priced, so it is billed its estimate
+            LOG.warn("Request {} billed its estimate: its reply could not be priced ({})", LogText.token(ticket.requestId()),
+                    e.getClass().getSimpleName());
+            Pricing.Cost estimate = ticket.estimate();
+            cost = new Pricing.Cost(estimate.amount(), "estimate", null, null, estimate.quality(), estimate.size());
+        }
         if (!cost.priced()) {
             LOG.debug("Model '{}' has no price in the catalog: its requests are recorded at $0", LogText.token(served.name()));
         }
@@ -80,7 +89,8 @@ public class SpendLedger {
                 DeploymentPlanner.Plan plan = exchange.getProperty(DeploymentPlanner.PLAN, DeploymentPlanner.Plan.class);
                 ServedModel served = exchange.getProperty(ServedModel.PROPERTY, ServedModel.class);
                 if (plan != null && plan.attempts() > 0 && served != null) {
-                    GatewayException error = ErrorMapper.map(failure);
+                    // classify, not map: the door maps (and logs) the failure itself
+                    GatewayException error = ErrorMapper.classify(failure);
                     record(ticket, served, 0, new Pricing.Cost(BigDecimal.ZERO.setScale(6), "none", null, null,
                             ticket.request().quality(), ticket.request().size()), error.kind().name().toLowerCase(java.util.Locale.ROOT));
                 }
@@ -96,7 +106,9 @@ public class SpendLedger {
     private void record(SpendTicket ticket, ServedModel served, int images, Pricing.Cost cost, String outcome) {
         Map<String, Object> row = new LinkedHashMap<>();
         GenerationRequest request = ticket.request();
-        row.put("request_id", ticket.requestId());
+        row.put("entry_id", ticket.entryId());
+        String requestId = ticket.requestId();
+        row.put("request_id", requestId.length() > 200 ? requestId.substring(0, 200) : requestId);
         row.put("created_at", LocalDateTime.ofInstant(ticket.started(), ZoneOffset.UTC));
         row.put("key_name", ticket.keyName());
         row.put("door", ticket.door());

@@ -57,7 +57,7 @@ public class SpendSql {
 
     /** The database did not do what was asked (down, or refused the statement). */
     public static final class SpendStoreException extends RuntimeException {
-        SpendStoreException(String statement, Throwable cause) {
+        public SpendStoreException(String statement, Throwable cause) {
             super("The spend database failed " + statement + ": " + cause.getClass().getSimpleName(), cause);
         }
     }

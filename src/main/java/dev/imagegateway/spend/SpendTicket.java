@@ -27,6 +27,8 @@ public final class SpendTicket {
     private final long startedNanos;
     private final List<BudgetWindow> reserved = new CopyOnWriteArrayList<>();
     private final AtomicBoolean settled = new AtomicBoolean();
+    /** The ledger row's own key (the request id may be the caller's, sent twice). */
+    private final String entryId = java.util.UUID.randomUUID().toString();
 
     public SpendTicket(String keyName, String requestId, String door, String requestedModel, GenerationRequest request,
                        Pricing.Cost estimate, Instant started) {
@@ -46,6 +48,10 @@ public final class SpendTicket {
 
     public String requestId() {
         return requestId;
+    }
+
+    public String entryId() {
+        return entryId;
     }
 
     public String door() {

@@ -35,6 +35,8 @@ public class UsageReport implements Processor {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> GROUPS = Set.of("key", "model", "provider", "day");
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
     private final SpendSql sql;
     private final Budgets budgets;
@@ -111,6 +113,20 @@ public class UsageReport implements Processor {
         totals.put("images", images);
         totals.put("cost_usd", total.setScale(6, java.math.RoundingMode.HALF_UP));
         ArrayNode budgetList = root.putArray("budgets");
+        try {
+            budgets(budgetList, key, now);
+        } catch (SpendSql.SpendStoreException e) {
+            throw new GatewayException(dev.imagegateway.error.ErrorKind.OVERLOADED, "The spend ledger's database cannot be reached", 5L, null);
+        }
+        try {
+            JsonResponses.replyRaw(exchange, 200, Buffer.buffer(MAPPER.writeValueAsBytes(root)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        exchange.getMessage().setHeader("Cache-Control", "no-store");
+    }
+
+    private void budgets(ArrayNode budgetList, String key, Instant now) {
         for (ApiKeys.Entry entry : keys.keys().entries()) {
             if (!entry.grants().hasBudget() || key != null && !key.equals(entry.name())) {
                 continue;
@@ -128,12 +144,6 @@ public class UsageReport implements Processor {
                 b.put("resets_at", window.ends().toString());
             }
         }
-        try {
-            JsonResponses.replyRaw(exchange, 200, Buffer.buffer(MAPPER.writeValueAsBytes(root)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        exchange.getMessage().setHeader("Cache-Control", "no-store");
     }
 
     private static String param(Exchange exchange, String name, String fallback) {
@@ -146,11 +156,17 @@ public class UsageReport implements Processor {
             return fallback;
         }
         try {
+            Instant instant;
             if (value.length() == 10) {
                 LocalDate day = LocalDate.parse(value);
-                return (end ? day.plusDays(1) : day).atStartOfDay().toInstant(ZoneOffset.UTC);
+                instant = (end ? day.plusDays(1) : day).atStartOfDay().toInstant(ZoneOffset.UTC);
+            } else {
+                instant = Instant.parse(value);
             }
-            return Instant.parse(value);
+            if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+                throw GatewayException.invalid(name, name + " must be between 1970 and 9999");
+            }
+            return instant;
         } catch (DateTimeParseException e) {
             throw GatewayException.invalid(name, name + " must be a date (2026-11-26) or an instant (2026-11-26T12:00:00Z)");
         }

@@ -1,6 +1,5 @@
 package dev.imagegateway.launch;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,14 +10,14 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Helpers for tests that run the gateway in its own JVM (to kill it, or to watch it die). */
-final class ChildGateway {
+/** Helpers for tests that run the gateway in its own JVM (to kill it, to watch it die, or to run two). */
+public final class ChildGateway {
 
     private ChildGateway() {
     }
 
     /** Ready, not merely listening: the HTTP server opens its port before the routes behind it have started. */
-    static void awaitReady(Process process, int port, Path log) throws Exception {
+    public static void awaitReady(Process process, int port, Path log) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
@@ -36,7 +35,7 @@ final class ChildGateway {
         assertNotNull(null, "the gateway was ready within 60 s: " + read(log));
     }
 
-    static String read(Path log) {
+    public static String read(Path log) {
         try {
             return Files.readString(log);
         } catch (java.io.IOException e) {
@@ -44,9 +43,29 @@ final class ChildGateway {
         }
     }
 
-    static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    public static int freePort() throws java.io.IOException {
+        return dev.imagegateway.TestPorts.free();
+    }
+
+    /**
+     * Starts the gateway (this build's classes) in its own JVM in {@code work}, with the environment of the caller's
+     * choosing on top of a clean one (no OPENAI_, API_ or DATABASE_ variable of the developer's leaks in), and waits
+     * until it is ready. {@code env} must set HTTP_PORT.
+     */
+    public static Process start(Path work, String logName, java.util.Map<String, String> env) throws Exception {
+        java.util.List<String> command = java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.imagegateway.Application");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(work.resolve(logName).toFile());
+        java.util.Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(name -> name.startsWith("OPENAI_") || name.startsWith("API_") || name.startsWith("DATABASE_")
+                || name.startsWith("IMAGES_") || name.startsWith("IMAGE_"));
+        environment.put("GRPC_PORT", Integer.toString(freePort()));
+        environment.put("INBOX_DIR", "");
+        environment.put("MODELS_WATCH_ENABLED", "false");
+        environment.putAll(env);
+        Process process = builder.start();
+        awaitReady(process, Integer.parseInt(env.get("HTTP_PORT")), work.resolve(logName));
+        return process;
     }
 }

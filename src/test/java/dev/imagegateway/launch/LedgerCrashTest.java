@@ -115,22 +115,8 @@ class LedgerCrashTest {
     private static Process start(Path work, String logName) throws Exception {
         int httpPort = ChildGateway.freePort();
         Files.writeString(work.resolve("port"), Integer.toString(httpPort));
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "dev.imagegateway.Application");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve(logName).toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("OPENAI_") || name.startsWith("API_") || name.startsWith("DATABASE_"));
-        env.put("API_SECRET_KEY", "crash-key");
-        env.put("IMAGE_PROVIDER", "local");
-        env.put("HTTP_PORT", Integer.toString(httpPort));
-        env.put("GRPC_PORT", Integer.toString(ChildGateway.freePort()));
-        env.put("IMAGES_DIR", work.resolve("images").toString());
-        env.put("DATA_DIR", work.resolve("data").toString());
-        env.put("INBOX_DIR", "");
-        env.put("MODELS_WATCH_ENABLED", "false");
-        Process process = builder.start();
-        ChildGateway.awaitReady(process, httpPort, work.resolve(logName));
-        return process;
+        return ChildGateway.start(work, logName, Map.of("API_SECRET_KEY", "crash-key", "IMAGE_PROVIDER", "local",
+                "HTTP_PORT", Integer.toString(httpPort), "IMAGES_DIR", work.resolve("images").toString(),
+                "DATA_DIR", work.resolve("data").toString()));
     }
 }

@@ -18,7 +18,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
@@ -47,7 +46,7 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
 
     private int[] ports() {
         return PORTS.computeIfAbsent(getClass(),
-                c -> new int[] {AvailablePortFinder.getNextAvailable(), AvailablePortFinder.getNextAvailable()});
+                c -> new int[] {dev.imagegateway.TestPorts.free(), dev.imagegateway.TestPorts.free()});
     }
 
     /** The gateway's Prometheus scrape, as /observe/metrics serves it. */

@@ -1,7 +1,6 @@
 package dev.imagegateway.scale;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,10 +34,7 @@ public final class S3ProxyServer implements AutoCloseable {
         assertTrue(Files.exists(jar), "the build copies S3Proxy to " + jar + " (mvn generate-test-resources)");
         Path dir = Files.createTempDirectory("s3proxy");
         Files.createDirectories(dir.resolve("data"));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = dev.imagegateway.TestPorts.free();
         Files.writeString(dir.resolve("s3proxy.conf"), String.join("\n",
                 "s3proxy.endpoint=http://127.0.0.1:" + port,
                 "s3proxy.authorization=aws-v2-or-v4",

@@ -104,6 +104,10 @@ class ApiKeysTest {
                 assertThrows(IllegalArgumentException.class, () -> ApiKeys.parseFile(java.util.List.of("a:secret-a budget_month=-1"))).getMessage());
         assertEquals("line 1: role is admin or user",
                 assertThrows(IllegalArgumentException.class, () -> ApiKeys.parseFile(java.util.List.of("a:secret-a role=root"))).getMessage());
+        assertEquals("line 1: models needs at least one model name",
+                assertThrows(IllegalArgumentException.class, () -> ApiKeys.parseFile(java.util.List.of("a:secret-a models=,"))).getMessage());
+        assertEquals("the name 'env-1' is taken by a key of API_SECRET_KEY", assertThrows(IllegalArgumentException.class,
+                () -> ApiKeys.parse("k", "env").plus(ApiKeys.parseFile(java.util.List.of("env-1:other-secret")))).getMessage());
         String repeated = assertThrows(IllegalArgumentException.class,
                 () -> ApiKeys.parseFile(java.util.List.of("a:secret-a", "a:secret-b"))).getMessage();
         assertEquals("line 2: the name 'a' is on line 1 already", repeated);

@@ -1,7 +1,6 @@
 package dev.imagegateway.spend;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -67,10 +66,7 @@ public final class PostgresServer {
         }
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("gateway-pg");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = dev.imagegateway.TestPorts.free();
         PostgresServer server = new PostgresServer(bin, dir, port, root);
         if (root) {
             // PostgreSQL refuses to run as root: its cluster belongs to the package's postgres user

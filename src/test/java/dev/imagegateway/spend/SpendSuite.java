@@ -74,6 +74,8 @@ abstract class SpendSuite extends StubbedGatewayTestSupport {
                 limited:limited-secret models=other
                 periodic:periodic-secret budget_day=0.08 budget_month=0.20
                 boss:boss-secret role=admin
+                tiny:tiny-secret budget_day=0.03
+                retrier:retrier-secret
                 """).toString());
         p.setProperty("database.url", databaseUrl());
         p.setProperty("upstream.retries", "0");
@@ -280,6 +282,7 @@ abstract class SpendSuite extends StubbedGatewayTestSupport {
         assertTrue(all.path("total").path("requests").asLong() >= 1);
         assertEquals(400, usageResponse("boss-secret", "group_by=colour").statusCode());
         assertEquals(400, usageResponse("boss-secret", "from=yesterday").statusCode());
+        assertEquals(400, usageResponse("boss-secret", "from=-1000000000-01-01T00:00:00Z").statusCode());
         assertEquals(401, usageResponse("wrong", "").statusCode());
     }
 
@@ -303,6 +306,32 @@ abstract class SpendSuite extends StubbedGatewayTestSupport {
             clock.set(START);
             rest.close();
         }
+    }
+
+    @Test
+    void aRequestDearerThanTheWholeBudgetSaysSoRatherThanWhenItResets() throws Exception {
+        HttpResponse<String> refused = openAi("tiny-secret", "priced-4c");
+        assertEquals(429, refused.statusCode());
+        JsonNode error = JSON.readTree(refused.body()).path("error");
+        assertEquals("insufficient_quota", error.path("code").asText());
+        assertTrue(error.path("message").asText().contains("may cost up to $0.04, more than the whole budget of $0.03 per day"),
+                error.path("message").asText());
+        assertEquals(0, upstreamCalls());
+    }
+
+    @Test
+    void aCallerSendingOneRequestIdTwiceGetsTwoRows() throws Exception {
+        answerImages(0);
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + "/generate"))
+                    .header("Content-Type", "application/json").header("X-API-KEY", "retrier-secret")
+                    .header("X-Request-Id", "client-retry-1").POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"again\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, reply.statusCode());
+        }
+        JsonNode usage = usage("boss-secret", "group_by=key&key=retrier");
+        assertEquals(2, usage.path("total").path("requests").asLong(), "both paid calls are in the ledger");
+        assertEquals(0.08, usage.path("total").path("cost_usd").asDouble(), 1e-9);
     }
 
     private void assertSpent(String key, String usd, int requests) throws Exception {

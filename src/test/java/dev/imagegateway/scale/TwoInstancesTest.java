@@ -1,0 +1,148 @@
+package dev.imagegateway.scale;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagegateway.launch.ChildGateway;
+import dev.imagegateway.routes.UpstreamStub;
+import dev.imagegateway.spend.PostgresServer;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two gateway instances, each its own JVM, sharing one PostgreSQL (ledger and budgets) and one bucket (S3Proxy), in
+ * front of one OpenAI stub: 100 concurrent calls spread over both with a key whose budget covers 40 images give exactly
+ * 40 images and 60 {@code insufficient_quota}; the ledger has 40 rows, the bucket 40 images, and each instance's
+ * gallery lists all 40.
+ */
+class TwoInstancesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BUCKET = "shared-images";
+
+    @Test
+    void twoInstancesShareOneBudgetOneLedgerAndOneBucket() throws Exception {
+        String database = PostgresServer.newDatabase();
+        UpstreamStub upstream = new UpstreamStub();
+        List<Process> gateways = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(100);
+        try (S3ProxyServer s3 = S3ProxyServer.start()) {
+            s3.createBucket(BUCKET);
+            upstream.answer(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withFixedDelay(300)
+                    .withBody(UpstreamStub.envelope(Base64.getEncoder().encodeToString(UpstreamStub.png(64, 64)))));
+            Path work = Files.createTempDirectory("two-instances");
+            Path models = Files.writeString(work.resolve("models.yaml"), """
+                    default: priced-4c
+                    models:
+                      priced-4c:
+                        provider: openai
+                        sizes: [1024x1024, auto]
+                        quality: [auto]
+                        prices:
+                          per_image: {auto: {1024x1024: 0.04}}
+                    """);
+            Path keys = Files.writeString(work.resolve("keys.txt"), "team:team-secret budget_day=1.60\n");
+            int[] ports = {ChildGateway.freePort(), ChildGateway.freePort()};
+            for (int i = 0; i < 2; i++) {
+                Path home = Files.createDirectories(work.resolve("instance-" + i));
+                Map<String, String> env = new HashMap<>();
+                env.put("HTTP_PORT", Integer.toString(ports[i]));
+                env.put("API_SECRET_KEY", "operator-key");
+                env.put("API_KEYS_FILE", keys.toString());
+                env.put("MODELS_FILE", models.toString());
+                env.put("OPENAI_API_KEY", UpstreamStub.OPENAI_KEY);
+                env.put("OPENAI_BASE_URL", upstream.baseUrl());
+                env.put("UPSTREAM_RETRIES", "0");
+                env.put("DATABASE_URL", database);
+                // several instances share the budgets: none may drop the others' reservations when it starts
+                env.put("BUDGET_RECOUNT_AT_START", "false");
+                env.put("DATA_DIR", home.resolve("data").toString());
+                env.put("IMAGES_DIR", home.resolve("images").toString());
+                env.put("IMAGES_BUCKET", BUCKET);
+                env.put("IMAGES_S3_ENDPOINT", s3.endpoint());
+                env.put("IMAGES_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
+                env.put("IMAGES_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
+                env.put("IMAGES_S3_PATH_STYLE", "true");
+                gateways.add(ChildGateway.start(home, "gateway.log", env));
+            }
+
+            HttpClient http = HttpClient.newBuilder().executor(pool).build();
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[i % 2] + "/generate"))
+                        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json").header("X-API-KEY", "team-secret")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"shared " + i + "\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            int ok = 0;
+            int quota = 0;
+            Set<String> filenames = new HashSet<>();
+            for (CompletableFuture<HttpResponse<String>> call : calls) {
+                HttpResponse<String> response = call.get();
+                if (response.statusCode() == 200) {
+                    ok++;
+                    filenames.add(JSON.readTree(response.body()).path("filename").asText());
+                } else if (response.statusCode() == 429 && response.body().contains("Budget of $1.60 per day for key 'team'")) {
+                    quota++;
+                }
+            }
+            assertEquals(40, ok, "calls served across both instances");
+            assertEquals(60, quota, "calls refused insufficient_quota");
+            assertEquals(40, filenames.size());
+
+            // one ledger: either instance reports the same 40 rows and $1.60
+            for (int port : ports) {
+                JsonNode usage = get(http, port, "/api/usage?group_by=key&key=team");
+                assertEquals(40, usage.path("total").path("requests").asLong(), "ledger rows seen from :" + port);
+                assertEquals(1.60, usage.path("total").path("cost_usd").asDouble(), 1e-9);
+            }
+            // one bucket: the 40 images, each once, and each instance's gallery lists them all
+            try (Stream<Path> objects = Files.list(s3.bucketFolder(BUCKET))) {
+                assertEquals(filenames, objects.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
+                        .collect(java.util.stream.Collectors.toSet()));
+            }
+            for (int port : ports) {
+                Set<String> listed = new HashSet<>();
+                for (JsonNode image : get(http, port, "/api/images?limit=100").path("images")) {
+                    listed.add(image.path("filename").asText());
+                }
+                assertEquals(filenames, listed, "gallery of :" + port);
+            }
+        } finally {
+            gateways.forEach(Process::destroy);
+            for (Process gateway : gateways) {
+                gateway.waitFor();
+            }
+            pool.shutdownNow();
+            upstream.stop();
+        }
+    }
+
+    private static JsonNode get(HttpClient http, int port, String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-API-KEY", "operator-key").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+}
