@@ -343,7 +343,8 @@ public class GatewayBootstrap implements CamelConfiguration {
         createDirectory(dataDir);
         dev.imagegateway.spend.SpendDatabase database = dev.imagegateway.spend.SpendDatabase.open(
                 pc.resolveProperty("database.url").orElse(""), pc.resolveProperty("database.username").orElse(""),
-                pc.resolveProperty("database.password").orElse(""), dataDir, intProperty(pc, "database.pool-size"));
+                pc.resolveProperty("database.password").orElse(""), dataDir, intProperty(pc, "database.pool-size"),
+                longProperty(pc, "database.connect-timeout-ms"));
         registry.bind("spendDataSource", database.dataSource());
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
@@ -375,6 +376,7 @@ public class GatewayBootstrap implements CamelConfiguration {
             dev.imagegateway.spend.Budgets.recount(database.dataSource(), clock.instant());
         }
         dev.imagegateway.spend.SpendSql sql = new dev.imagegateway.spend.SpendSql(context);
+        registry.bind("spendDatabaseHealthCheck", new dev.imagegateway.spend.SpendDatabaseHealthCheck(sql, database.description()));
         KeyRing keys = registry.lookupByNameAndType("keyRing", KeyRing.class);
         dev.imagegateway.spend.Budgets budgets = new dev.imagegateway.spend.Budgets(sql, clock, zone, metrics).withKeys(keys);
         registry.bind("budgets", budgets);

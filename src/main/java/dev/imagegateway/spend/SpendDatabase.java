@@ -37,11 +37,16 @@ public final class SpendDatabase implements AutoCloseable {
      *                    {@code jdbc:postgresql://...} or {@code jdbc:h2:...}; empty for the embedded H2 file
      */
     public static SpendDatabase open(String databaseUrl, String user, String password, Path dataDir, int poolSize) {
+        return open(databaseUrl, user, password, dataDir, poolSize, 5000);
+    }
+
+    public static SpendDatabase open(String databaseUrl, String user, String password, Path dataDir, int poolSize,
+                                     long connectTimeoutMs) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("spend-db");
         config.setMaximumPoolSize(poolSize);
         // a database that is down fails a budgeted call quickly (503) rather than holding it
-        config.setConnectionTimeout(5000);
+        config.setConnectionTimeout(Math.max(250, connectTimeoutMs));
         config.setInitializationFailTimeout(-1);
         String description;
         String url = databaseUrl == null ? "" : databaseUrl.trim();

@@ -144,6 +144,18 @@ public class SpendLedger {
         }
     }
 
+    /**
+     * Every few seconds: is the database there (readiness follows)? When it comes back, the rows its outage left in
+     * the journal go in at once.
+     */
+    public void probe() {
+        boolean wasDown = sql.failure() != null;
+        if (sql.probe() && wasDown) {
+            LOG.info("The spend database answers again");
+            journal.replay(row -> sql.update("ledger-insert", row));
+        }
+    }
+
     /** The journal's rows into the database (at start, then every minute): those it takes leave the journal. */
     public void replayJournal() {
         journal.replay(row -> sql.update("ledger-insert", row));

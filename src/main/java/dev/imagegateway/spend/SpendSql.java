@@ -16,6 +16,8 @@ public class SpendSql {
 
     private final CamelContext context;
     private volatile ProducerTemplate template;
+    /** Why the last statement failed, or null when it went through (readiness). */
+    private volatile String failure;
 
     public SpendSql(CamelContext context) {
         this.context = context;
@@ -37,9 +39,27 @@ public class SpendSql {
     private Exchange send(String statement, Map<String, Object> parameters) {
         Exchange done = template().send("direct:sql-" + statement, e -> e.getMessage().setBody(parameters));
         if (done.getException() != null) {
-            throw new SpendStoreException(statement, done.getException());
+            SpendStoreException failed = new SpendStoreException(statement, done.getException());
+            failure = failed.getMessage();
+            throw failed;
         }
+        failure = null;
         return done;
+    }
+
+    /** Why the database's last statement failed, or null when it went through. */
+    public String failure() {
+        return failure;
+    }
+
+    /** One trivial statement: true when the database answers. */
+    public boolean probe() {
+        try {
+            query("probe", Map.of());
+            return true;
+        } catch (SpendStoreException e) {
+            return false;
+        }
     }
 
     private ProducerTemplate template() {

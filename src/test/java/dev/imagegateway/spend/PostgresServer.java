@@ -44,12 +44,40 @@ public final class PostgresServer {
             shared = start();
             Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
         }
+        return shared.createDatabase();
+    }
+
+    /** A server of the test's own, to stop and start again (an outage); stopped when the JVM exits at the latest. */
+    public static PostgresServer own() throws Exception {
+        PostgresServer server = start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        return server;
+    }
+
+    /** A new, empty database on this server: its postgresql:// URL. */
+    public String createDatabase() throws Exception {
         String name = "gateway_test_" + DATABASES.incrementAndGet();
-        try (var connection = DriverManager.getConnection(shared.jdbcUrl("postgres"), "gateway", "");
+        try (var connection = DriverManager.getConnection(jdbcUrl("postgres"), "gateway", "");
              var statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         }
-        return "postgresql://gateway:unused@127.0.0.1:" + shared.port + "/" + name;
+        return "postgresql://gateway:unused@127.0.0.1:" + port + "/" + name;
+    }
+
+    /** The server goes away at once, as a crash would take it. */
+    public void halt() throws Exception {
+        pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop"));
+    }
+
+    /** The server back, on the same port and data. */
+    public void resume() throws Exception {
+        pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(),
+                "-w", "-t", "60", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+                "start"));
+    }
+
+    public int port() {
+        return port;
     }
 
     public String jdbcUrl(String database) {

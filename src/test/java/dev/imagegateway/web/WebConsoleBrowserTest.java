@@ -236,6 +236,7 @@ class WebConsoleBrowserTest extends ConsoleTestSupport {
 
     private void ledgerRow(String requestId, java.time.LocalDateTime at, String usd) {
         java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("entry_id", java.util.UUID.randomUUID().toString());
         row.put("request_id", requestId);
         row.put("created_at", at);
         row.put("key_name", "env-1");
