@@ -160,7 +160,12 @@ public class SpendLedger {
     public void replayJournal() {
         journal.replay(row -> sql.update("ledger-insert", row));
         if (writeAhead != null) {
-            writeAhead.checkpoint(database::checkpoint);
+            try {
+                writeAhead.checkpoint(database::checkpoint);
+            } catch (RuntimeException e) {
+                // the write-ahead file stays, and is set aside again next minute
+                LOG.warn("Ledger checkpoint failed: {}", e.getMessage());
+            }
         }
     }
 
