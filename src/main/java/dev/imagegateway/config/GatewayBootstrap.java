@@ -243,8 +243,9 @@ public class GatewayBootstrap implements CamelConfiguration {
         String keysFile = pc.resolveProperty("api.keys-file").map(String::trim).orElse("");
         KeyRing keys = new KeyRing(ApiKeys.parse(settings.apiKeys(), settings.apiKeyGenerated() ? "generated" : "env"),
                 keysFile.isEmpty() ? null : Path.of(keysFile));
-        ApiKeyFilter apiKeyFilter = new ApiKeyFilter(keys,
-                new KeyLimiter(intProperty(pc, "keys.rate-limit-per-minute"), intProperty(pc, "keys.concurrency-limit")),
+        KeyLimiter limiter = new KeyLimiter(intProperty(pc, "keys.rate-limit-per-minute"), intProperty(pc, "keys.concurrency-limit"));
+        registry.bind("keyLimiter", limiter);
+        ApiKeyFilter apiKeyFilter = new ApiKeyFilter(keys, limiter,
                 new dev.imagegateway.security.FailedAuthThrottle(intProperty(pc, "auth.failures-per-minute"),
                         intProperty(pc, "auth.failures-burst"), metrics));
         registry.bind("keyRing", keys);
@@ -380,6 +381,12 @@ public class GatewayBootstrap implements CamelConfiguration {
         KeyRing keys = registry.lookupByNameAndType("keyRing", KeyRing.class);
         dev.imagegateway.spend.Budgets budgets = new dev.imagegateway.spend.Budgets(sql, clock, zone, metrics).withKeys(keys);
         registry.bind("budgets", budgets);
+        // several instances on one database: requests per minute counted there, one allowance for all
+        dev.imagegateway.spend.SharedRateLimit sharedRate = new dev.imagegateway.spend.SharedRateLimit(sql, clock);
+        registry.bind("sharedRateLimit", sharedRate);
+        if (booleanProperty(pc, "keys.limits-shared", false)) {
+            registry.lookupByNameAndType("keyLimiter", KeyLimiter.class).shareWith(sharedRate);
+        }
         registry.bind("spendGuard", new dev.imagegateway.spend.SpendGuard(budgets,
                 registry.lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class),
                 registry.lookupByNameAndType("modelCatalog", dev.imagegateway.models.ModelCatalogSource.class)));

@@ -20,6 +20,17 @@ public class KeyLimiter {
     private final int defaultConcurrency;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
+    private volatile RateCounter shared;
+
+    /** Counts a key's requests per minute somewhere several gateways share; returns 0, or ms until there is room. */
+    public interface RateCounter {
+        long take(String key, int perMinute);
+    }
+
+    /** Requests per minute counted by {@code counter} (the spend database) instead of in this process. */
+    public void shareWith(RateCounter counter) {
+        this.shared = counter;
+    }
 
     public KeyLimiter(int defaultPerMinute, int defaultConcurrency) {
         this.defaultPerMinute = defaultPerMinute;
@@ -30,7 +41,9 @@ public class KeyLimiter {
         int perMinute = key.limits().perMinute() > 0 ? key.limits().perMinute() : defaultPerMinute;
         int concurrency = key.limits().concurrency() > 0 ? key.limits().concurrency() : defaultConcurrency;
         if (perMinute > 0) {
-            long waitMs = buckets.computeIfAbsent(key.name(), n -> new Bucket()).take(perMinute);
+            RateCounter counter = shared;
+            long waitMs = counter != null ? counter.take(key.name(), perMinute)
+                    : buckets.computeIfAbsent(key.name(), n -> new Bucket()).take(perMinute);
             if (waitMs > 0) {
                 throw new GatewayException(ErrorKind.RATE_LIMITED, "Rate limit of " + perMinute + " requests per minute reached for key '"
                         + key.name() + "'", Math.max(1, (waitMs + 999) / 1000), null);

@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two gateway instances, each its own JVM, sharing one PostgreSQL (ledger and budgets) and one bucket (S3Proxy), in
  * front of one OpenAI stub: 100 concurrent calls spread over both with a key whose budget covers 40 images give exactly
- * 40 images and 60 {@code insufficient_quota}; the ledger has 40 rows, the bucket 40 images, and each instance's
- * gallery lists all 40.
+ * 40 images and 60 {@code insufficient_quota}; the ledger has 40 rows, the bucket 40 images; a key of 10 requests a
+ * minute gets 10 of 30 calls across both (keys.limits-shared); each instance's gallery lists every image.
  */
 class TwoInstancesTest {
 
@@ -62,7 +62,7 @@ class TwoInstancesTest {
                         prices:
                           per_image: {auto: {1024x1024: 0.04}}
                     """);
-            Path keys = Files.writeString(work.resolve("keys.txt"), "team:team-secret budget_day=1.60\n");
+            Path keys = Files.writeString(work.resolve("keys.txt"), "team:team-secret budget_day=1.60\npaced:paced-secret rpm=10\n");
             int[] ports = {ChildGateway.freePort(), ChildGateway.freePort()};
             for (int i = 0; i < 2; i++) {
                 Path home = Files.createDirectories(work.resolve("instance-" + i));
@@ -77,6 +77,8 @@ class TwoInstancesTest {
                 env.put("DATABASE_URL", database);
                 // several instances share the budgets: none may drop the others' reservations when it starts
                 env.put("BUDGET_RECOUNT_AT_START", "false");
+                // and one allowance of requests per minute
+                env.put("KEYS_LIMITS_SHARED", "true");
                 env.put("DATA_DIR", home.resolve("data").toString());
                 env.put("IMAGES_DIR", home.resolve("images").toString());
                 env.put("IMAGES_BUCKET", BUCKET);
@@ -122,6 +124,33 @@ class TwoInstancesTest {
                 assertEquals(filenames, objects.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
                         .collect(java.util.stream.Collectors.toSet()));
             }
+            // one allowance per minute: rpm=10 across both instances, 30 calls at once
+            int second = java.time.LocalTime.now(java.time.ZoneOffset.UTC).getSecond();
+            if (second >= 50) {
+                Thread.sleep((61 - second) * 1000L); // all 30 within one calendar minute
+            }
+            List<CompletableFuture<HttpResponse<String>>> paced = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                paced.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[i % 2] + "/generate"))
+                        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json").header("X-API-KEY", "paced-secret")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"paced " + i + "\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            int pacedOk = 0;
+            int limited = 0;
+            for (CompletableFuture<HttpResponse<String>> call : paced) {
+                HttpResponse<String> response = call.get();
+                if (response.statusCode() == 200) {
+                    pacedOk++;
+                    filenames.add(JSON.readTree(response.body()).path("filename").asText());
+                } else if (response.statusCode() == 429 && response.body().contains("10 requests per minute")
+                        && response.headers().firstValue("Retry-After").isPresent()) {
+                    limited++;
+                }
+            }
+            assertEquals(10, pacedOk, "requests per minute across both instances");
+            assertEquals(20, limited);
+
             for (int port : ports) {
                 Set<String> listed = new HashSet<>();
                 for (JsonNode image : get(http, port, "/api/images?limit=100").path("images")) {

@@ -1,0 +1,1 @@
+DELETE FROM rate_windows WHERE window_start < :#before
