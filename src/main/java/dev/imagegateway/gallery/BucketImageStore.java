@@ -109,7 +109,8 @@ public class BucketImageStore implements ImageStore {
             client.headBucket(b -> b.bucket(bucket));
             return null;
         } catch (S3Exception e) {
-            return "bucket " + bucket + ": " + reason(e);
+            // 403: the credentials may put and get objects without listing the bucket; it answered, which is the question
+            return e.statusCode() == 403 ? null : "bucket " + bucket + ": " + reason(e);
         } catch (RuntimeException e) {
             return "bucket " + bucket + " cannot be reached (" + e.getClass().getSimpleName() + ")";
         }
@@ -137,7 +138,9 @@ public class BucketImageStore implements ImageStore {
         } catch (NoSuchKeyException e) {
             return null;
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            // a 404 is a missing object, unless S3 says the bucket itself is missing (a HEAD's 404 carries no code)
+            boolean noBucket = e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());
+            if (e.statusCode() == 404 && !noBucket) {
                 return null;
             }
             throw new IOException("Bucket " + bucket + ": " + reason(e), e);

@@ -24,11 +24,12 @@ public interface ImageStore {
     /** The image's bytes, or null when there is none. */
     byte[] read(String name) throws IOException;
 
+    /** Whether the image is saved; a store that cannot be asked throws (it must not pass for "not saved": paid again). */
     default boolean exists(String name) {
         try {
             return entry(name) != null;
         } catch (IOException e) {
-            return false;
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -45,7 +45,9 @@ public final class ImageStores {
         S3Configuration s3 = S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build();
         // checksums only where S3 requires them: the SDK's default trailing checksums (2.30+) are refused by many
         // S3-compatible servers (MinIO before 2025, Ceph, R2, S3Proxy) with "x-amz-content-sha256 does not match"
+        // bounded calls: a bucket that does not answer fails a save (and readiness) in seconds, not after the SDK's retries
         var builder = S3Client.builder().region(awsRegion).credentialsProvider(credentials).serviceConfiguration(s3)
+                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofSeconds(10)).apiCallTimeout(Duration.ofSeconds(30)))
                 .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED);
         if (!endpoint.isEmpty()) {
@@ -64,6 +66,20 @@ public final class ImageStores {
         pc.addOverrideProperty("gateway.image-store", "bucket");
         pc.addOverrideProperty("gateway.images-bucket", bucket);
         long expiry = Long.parseLong(setting(pc, "image.urls-expiry-seconds").isEmpty() ? "3600" : setting(pc, "image.urls-expiry-seconds"));
+        if (expiry < 1 || expiry > 604_800) {
+            // SigV4 presigned URLs last at most 7 days: a longer one would fail on every reply, after the image was paid
+            throw new IllegalArgumentException("IMAGE_URLS_EXPIRY_SECONDS must be from 1 to 604800 (7 days)");
+        }
+        S3Presigner closingPresigner = presigner;
+        context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                client.close();
+                if (closingPresigner != null) {
+                    closingPresigner.close();
+                }
+            }
+        });
         return new BucketImageStore(client, presigner, bucket, Duration.ofSeconds(expiry));
     }
 

@@ -24,6 +24,9 @@ public class KeyLimiter {
 
     /** Counts a key's requests per minute somewhere several gateways share; returns 0, or ms until there is room. */
     public interface RateCounter {
+        /** What {@link #take} answers when it cannot count now: the gateway's own bucket counts instead. */
+        long NOT_COUNTED = -1;
+
         long take(String key, int perMinute);
     }
 
@@ -42,8 +45,10 @@ public class KeyLimiter {
         int concurrency = key.limits().concurrency() > 0 ? key.limits().concurrency() : defaultConcurrency;
         if (perMinute > 0) {
             RateCounter counter = shared;
-            long waitMs = counter != null ? counter.take(key.name(), perMinute)
-                    : buckets.computeIfAbsent(key.name(), n -> new Bucket()).take(perMinute);
+            long waitMs = counter != null ? counter.take(key.name(), perMinute) : RateCounter.NOT_COUNTED;
+            if (waitMs == RateCounter.NOT_COUNTED) {
+                waitMs = buckets.computeIfAbsent(key.name(), n -> new Bucket()).take(perMinute);
+            }
             if (waitMs > 0) {
                 throw new GatewayException(ErrorKind.RATE_LIMITED, "Rate limit of " + perMinute + " requests per minute reached for key '"
                         + key.name() + "'", Math.max(1, (waitMs + 999) / 1000), null);

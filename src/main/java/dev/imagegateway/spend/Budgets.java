@@ -57,6 +57,11 @@ public class Budgets {
     /** Reserves the ticket's estimate against each of the key's budgets, or refuses the call. */
     public void reserve(SpendTicket ticket, ApiKeys.Grants grants) {
         BigDecimal amount = ticket.estimate().amount();
+        if (sql.failure() != null) {
+            // known to be away (the probe): refused at once rather than after a connection wait
+            throw new GatewayException(ErrorKind.OVERLOADED, "The spend ledger's database cannot be reached; calls by keys "
+                    + "with a budget are refused until it is back", 5L, null);
+        }
         for (Map.Entry<String, BigDecimal> budget : budgets(grants).entrySet()) {
             BudgetWindow window = BudgetWindow.of(budget.getKey(), ticket.started(), zone);
             Map<String, Object> row = row(ticket.keyName(), window);

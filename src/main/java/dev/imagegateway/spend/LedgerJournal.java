@@ -87,6 +87,13 @@ public class LedgerJournal {
                     insert.accept(row(JSON.readTree(line)));
                     written++;
                 } catch (SpendSql.SpendStoreException e) {
+                    if (e.rowRefused()) {
+                        // this row, not the database: it would block every row behind it
+                        LOG.error("Ledger journal row refused by the database, kept aside in {}.bad: {}", file, e.getMessage());
+                        Files.writeString(file.resolveSibling(file.getFileName() + ".bad"), line + "\n", StandardCharsets.UTF_8,
+                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        continue;
+                    }
                     left.add(line);
                     refused = true;
                 } catch (IOException | RuntimeException e) {
@@ -113,6 +120,10 @@ public class LedgerJournal {
 
     static Map<String, Object> row(JsonNode line) {
         Map<String, Object> row = new LinkedHashMap<>();
+        if (!line.hasNonNull("entry_id")) {
+            // written before rows had their own id: the key the V2 migration gives such rows
+            row.put("entry_id", "legacy:" + line.path("request_id").asText());
+        }
         for (Iterator<Map.Entry<String, JsonNode>> it = line.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String k = field.getKey();

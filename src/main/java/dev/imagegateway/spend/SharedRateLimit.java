@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Requests per minute per key counted in the spend database, so that every instance sharing it draws on one
- * allowance (keys.limits-shared=true): a window per key and calendar minute, taken with one conditional UPDATE. A
- * database that does not answer lets the request through (the limit protects, it does not bill) and says so in the log.
+ * allowance (keys.limits-shared=true): a window per key and calendar minute, taken with one conditional UPDATE. While
+ * the database does not answer, each instance counts on its own (its token bucket), and the log says so.
  */
 public class SharedRateLimit implements dev.imagegateway.security.KeyLimiter.RateCounter {
 
@@ -31,6 +31,9 @@ public class SharedRateLimit implements dev.imagegateway.security.KeyLimiter.Rat
 
     @Override
     public long take(String key, int perMinute) {
+        if (sql.failure() != null) {
+            return NOT_COUNTED;
+        }
         Instant now = clock.instant();
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
         Map<String, Object> row = new LinkedHashMap<>();
@@ -43,8 +46,8 @@ public class SharedRateLimit implements dev.imagegateway.security.KeyLimiter.Rat
                 return 0;
             }
         } catch (SpendSql.SpendStoreException e) {
-            LOG.warn("Rate limit of key '{}' not checked: {}", dev.imagegateway.ops.LogText.token(key), e.getMessage());
-            return 0;
+            LOG.warn("Rate limit of key '{}' counted by this instance alone: {}", dev.imagegateway.ops.LogText.token(key), e.getMessage());
+            return NOT_COUNTED;
         }
         return Math.max(1, Duration.between(now, minute.plus(Duration.ofMinutes(1))).toMillis());
     }

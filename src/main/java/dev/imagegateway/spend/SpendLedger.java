@@ -132,6 +132,11 @@ public class SpendLedger {
 
     /** Into the database, or the journal when the database does not take it. */
     void write(Map<String, Object> row) {
+        if (sql.failure() != null) {
+            // known to be away (the probe): no connection wait on the way to the answer
+            journal.append(row);
+            return;
+        }
         try {
             sql.update("ledger-insert", row);
             if (writeAhead != null) {
@@ -152,7 +157,7 @@ public class SpendLedger {
         boolean wasDown = sql.failure() != null;
         if (sql.probe() && wasDown) {
             LOG.info("The spend database answers again");
-            journal.replay(row -> sql.update("ledger-insert", row));
+            replayJournal();
         }
     }
 

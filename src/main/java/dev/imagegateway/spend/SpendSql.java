@@ -39,15 +39,12 @@ public class SpendSql {
     private Exchange send(String statement, Map<String, Object> parameters) {
         Exchange done = template().send("direct:sql-" + statement, e -> e.getMessage().setBody(parameters));
         if (done.getException() != null) {
-            SpendStoreException failed = new SpendStoreException(statement, done.getException());
-            failure = failed.getMessage();
-            throw failed;
+            throw new SpendStoreException(statement, done.getException());
         }
-        failure = null;
         return done;
     }
 
-    /** Why the database's last statement failed, or null when it went through. */
+    /** Why the database did not answer the last probe, or null when it did (a statement refused is not an outage). */
     public String failure() {
         return failure;
     }
@@ -56,8 +53,10 @@ public class SpendSql {
     public boolean probe() {
         try {
             query("probe", Map.of());
+            failure = null;
             return true;
         } catch (SpendStoreException e) {
+            failure = e.getMessage();
             return false;
         }
     }
@@ -79,6 +78,19 @@ public class SpendSql {
     public static final class SpendStoreException extends RuntimeException {
         public SpendStoreException(String statement, Throwable cause) {
             super("The spend database failed " + statement + ": " + cause.getClass().getSimpleName(), cause);
+        }
+
+        /** True when the database refused the row itself (a constraint: SQLState class 23), not when it was away. */
+        public boolean rowRefused() {
+            for (Throwable t = getCause(); t != null; t = t.getCause()) {
+                if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                    return true;
+                }
+                if (t.getCause() == t) {
+                    break;
+                }
+            }
+            return false;
         }
     }
 }

@@ -20,6 +20,7 @@ class LedgerJournalTest {
 
     private static Map<String, Object> row(String id) {
         Map<String, Object> row = new LinkedHashMap<>();
+        row.put("entry_id", "entry-" + id);
         row.put("request_id", id);
         row.put("created_at", LocalDateTime.parse("2026-11-26T10:15:30.123456"));
         row.put("key_name", "team \"a\"\nnewline");
@@ -62,5 +63,33 @@ class LedgerJournalTest {
         assertFalse(Files.exists(file), "an empty journal is removed");
         assertEquals(0, journal.replay(r -> { throw new AssertionError("nothing to replay"); }));
         assertTrue(taken.get(1).get("cost_usd") instanceof BigDecimal);
+    }
+
+    @Test
+    void aRowTheDatabaseRefusesGoesAsideAndTheRowsBehindItGoIn() throws Exception {
+        Path file = Files.createTempDirectory("journal").resolve("ledger-journal.jsonl");
+        LedgerJournal journal = new LedgerJournal(file);
+        journal.append(row("refused"));
+        journal.append(row("fine"));
+        List<Object> taken = new ArrayList<>();
+        int written = journal.replay(r -> {
+            if ("refused".equals(r.get("request_id"))) {
+                throw new SpendSql.SpendStoreException("ledger-insert", new java.sql.SQLException("null value", "23502"));
+            }
+            taken.add(r.get("request_id"));
+        });
+        assertEquals(1, written);
+        assertEquals(List.of("fine"), taken);
+        assertFalse(Files.exists(file));
+        assertTrue(Files.readString(file.resolveSibling("ledger-journal.jsonl.bad")).contains("refused"));
+    }
+
+    @Test
+    void aRowWrittenBeforeRowsHadTheirOwnIdGetsTheKeyTheMigrationGives() throws Exception {
+        Path file = Files.createTempDirectory("journal").resolve("ledger-journal.jsonl");
+        Files.writeString(file, "{\"request_id\":\"old-1\",\"cost_usd\":\"0.04\"}\n");
+        List<Map<String, Object>> taken = new ArrayList<>();
+        new LedgerJournal(file).replay(taken::add);
+        assertEquals("legacy:old-1", taken.get(0).get("entry_id"));
     }
 }
