@@ -45,7 +45,17 @@ public class InboxLineReader implements Processor {
         BatchJournal.Done done = journal.done(line.number());
         if (done == null) {
             // an earlier run reserved a name and died: if that image reached the disk, the line is done
-            String saved = savedImage(journal.pendingStem(line.number()));
+            String saved;
+            try {
+                saved = savedImage(journal.pendingStem(line.number()));
+            } catch (java.io.UncheckedIOException storeAway) {
+                // the image store (the bucket) cannot say whether the image is there: generating it again could pay
+                // twice, so the line fails with the reason, and the other lines go on
+                recorder.failWith(exchange, new dev.imagegateway.error.GatewayException(dev.imagegateway.error.ErrorKind.OVERLOADED,
+                        "The image store cannot be reached to tell whether this line's image was saved before; drop the line again later"));
+                exchange.setProperty(SKIP, true);
+                return;
+            }
             if (saved != null) {
                 journal.recordDone(line.number(), saved, 0);
                 done = journal.done(line.number());
