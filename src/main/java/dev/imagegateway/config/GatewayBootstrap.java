@@ -374,7 +374,7 @@ public class GatewayBootstrap implements CamelConfiguration {
             }
         });
         if (booleanProperty(pc, "budget.recount-at-start", true)) {
-            dev.imagegateway.spend.Budgets.recount(database.dataSource(), clock.instant());
+            database.recountBudgets(clock.instant());
         }
         dev.imagegateway.spend.SpendSql sql = new dev.imagegateway.spend.SpendSql(context);
         registry.bind("spendDatabaseHealthCheck", new dev.imagegateway.spend.SpendDatabaseHealthCheck(sql, database.description()));

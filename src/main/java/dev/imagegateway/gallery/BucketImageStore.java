@@ -41,14 +41,6 @@ public class BucketImageStore implements ImageStore {
         this.presignedFor = presignedFor;
     }
 
-    public S3Client client() {
-        return client;
-    }
-
-    public String bucket() {
-        return bucket;
-    }
-
     @Override
     public void forEach(Consumer<Entry> each) throws IOException {
         try {

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,30 +151,6 @@ public class Budgets {
         }
     }
 
-    /**
-     * At start, before any call (one gateway per database): reservations left by a process that died are dropped and
-     * each current period's spending recounted from the ledger, which is written before each settlement.
-     */
-    public static int recount(javax.sql.DataSource dataSource, java.time.Instant now) {
-        String statement;
-        try (var in = Budgets.class.getResourceAsStream("/sql/budget-recount.sql")) {
-            statement = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    .replaceAll("(?m)^\\s*--.*$", "").replace(":#now", "?");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        try (var connection = dataSource.getConnection(); var update = connection.prepareStatement(statement)) {
-            update.setObject(1, java.time.LocalDateTime.ofInstant(now, java.time.ZoneOffset.UTC));
-            int rows = update.executeUpdate();
-            if (rows > 0) {
-                LOG.info("Budgets: {} current budget periods recounted from the ledger", rows);
-            }
-            return rows;
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("Cannot recount the budgets from the ledger: " + e.getMessage(), e);
-        }
-    }
-
     private void publish(String key, BudgetWindow window, BigDecimal limit, BigDecimal used) {
         String id = key + '\u0000' + window.period();
         if (remaining.put(id, limit.subtract(used).max(BigDecimal.ZERO)) == null) {
@@ -221,7 +196,8 @@ public class Budgets {
         return "$" + (a.scale() <= 2 ? amount.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString() : a.toPlainString());
     }
 
-    static List<String> periods(ApiKeys.Grants grants) {
-        return new ArrayList<>(budgets(grants).keySet());
+    /** The key's budgets: period (day, month) to US dollars. */
+    static Map<String, BigDecimal> limits(ApiKeys.Grants grants) {
+        return budgets(grants);
     }
 }

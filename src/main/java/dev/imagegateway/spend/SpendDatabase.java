@@ -137,9 +137,34 @@ public final class SpendDatabase implements AutoCloseable {
         if (rows.isEmpty()) {
             return 0;
         }
+        int inserted = run("ledger-insert", rows);
+        if (inserted > 0) {
+            LOG.info("Ledger: {} rows a crash had kept from the database written again", inserted);
+        }
+        return inserted;
+    }
+
+    /**
+     * At start, before any call (one gateway per database): reservations left by a process that died are dropped and
+     * each current period's spending recounted from the ledger, which is written before each settlement.
+     */
+    public int recountBudgets(java.time.Instant now) {
+        int rows = run("budget-recount", java.util.List.of(java.util.Map.of("now",
+                java.time.LocalDateTime.ofInstant(now, java.time.ZoneOffset.UTC))));
+        if (rows > 0) {
+            LOG.info("Budgets: {} current budget periods recounted from the ledger", rows);
+        }
+        return rows;
+    }
+
+    /**
+     * One of the spend statements (src/main/resources/sql, the same files the camel-sql routes run) over plain JDBC,
+     * for the start-up work done before the routes run: once per parameter map; returns the rows changed.
+     */
+    private int run(String name, java.util.List<? extends java.util.Map<String, Object>> parameterSets) {
         String statement;
-        try (var in = SpendDatabase.class.getResourceAsStream("/sql/ledger-insert.sql")) {
-            statement = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try (var in = SpendDatabase.class.getResourceAsStream("/sql/" + name + ".sql")) {
+            statement = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("(?m)^\\s*--.*$", "");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -148,22 +173,18 @@ public final class SpendDatabase implements AutoCloseable {
         while (m.find()) {
             names.add(m.group(1));
         }
-        String sql = statement.replaceAll(":#\\w+", "?");
-        int inserted = 0;
-        try (var connection = dataSource.getConnection(); var insert = connection.prepareStatement(sql)) {
-            for (var row : rows) {
+        int changed = 0;
+        try (var connection = dataSource.getConnection(); var update = connection.prepareStatement(statement.replaceAll(":#\\w+", "?"))) {
+            for (var parameters : parameterSets) {
                 for (int i = 0; i < names.size(); i++) {
-                    insert.setObject(i + 1, row.get(names.get(i)));
+                    update.setObject(i + 1, parameters.get(names.get(i)));
                 }
-                inserted += insert.executeUpdate();
+                changed += update.executeUpdate();
             }
         } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("Cannot replay the ledger's write-ahead rows: " + e.getMessage(), e);
+            throw new IllegalStateException("The spend database failed " + name + " at start: " + e.getMessage(), e);
         }
-        if (inserted > 0) {
-            LOG.info("Ledger: {} rows a crash had kept from the database written again", inserted);
-        }
-        return inserted;
+        return changed;
     }
 
     public DataSource dataSource() {

@@ -131,9 +131,10 @@ public class UsageReport implements Processor {
             if (!entry.grants().hasBudget() || key != null && !key.equals(entry.name())) {
                 continue;
             }
-            for (String period : Budgets.periods(entry.grants())) {
+            for (Map.Entry<String, BigDecimal> budget : Budgets.limits(entry.grants()).entrySet()) {
+                String period = budget.getKey();
                 BudgetWindow window = BudgetWindow.of(period, now, zone);
-                BigDecimal limit = BudgetWindow.DAY.equals(period) ? entry.grants().budgetDay() : entry.grants().budgetMonth();
+                BigDecimal limit = budget.getValue();
                 BigDecimal used = budgets.spent(entry.name(), window);
                 ObjectNode b = budgetList.addObject();
                 b.put("key", entry.name());
