@@ -80,6 +80,11 @@ class GatewayStartupListener implements ExtendedStartupListener {
         // every deployment made live first (its route and breaker), so that the block below comes out at once
         dev.imagegateway.provider.DeploymentPlanner planner = context.getRegistry()
                 .lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class);
+        try {
+            context.getRegistry().lookupByNameAndType("deployments", dev.imagegateway.provider.Deployments.class).startWaiting();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start the deployment routes made while starting", e);
+        }
         java.util.List<String> deployments = planner.survey();
         // one short block (the libraries' own summaries are at LOG_LEVEL=debug)
         String version = GatewayStartupListener.class.getPackage().getImplementationVersion();

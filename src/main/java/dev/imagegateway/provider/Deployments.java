@@ -67,6 +67,18 @@ public class Deployments {
         return List.copyOf(live.values());
     }
 
+    private final java.util.List<String> routeIds = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Once the context has started: deployment routes made while it was starting, started now. */
+    public void startWaiting() throws Exception {
+        for (String routeId : routeIds) {
+            if (context.getRouteController().getRouteStatus(routeId) != org.apache.camel.ServiceStatus.Started) {
+                LOG.debug("Starting deployment route {}, made while the gateway was starting", routeId);
+                context.getRouteController().startRoute(routeId);
+            }
+        }
+    }
+
     /** The provider names this gateway has: one bean of {@link ProviderDefaults} per provider route file. */
     public Map<String, ProviderDefaults> providers() {
         Map<String, ProviderDefaults> known = providers;
@@ -102,7 +114,18 @@ public class Deployments {
                     .parameter("circuitBreaker", breakerName)
                     .parameter("maxInFlight", Integer.toString(spec.maxInFlight() != null ? spec.maxInFlight() : defaultMaxInFlight))
                     .add();
-        } catch (RuntimeException e) {
+            // a route added while the context is still starting (an inbox line read at once, a call on the first
+            // second) is kept as a definition only, and a route made then stays stopped: it is made here and started
+            // by startWaiting() once the context has started (its first callers wait for it on the direct endpoint).
+            // Without this they waited for a consumer that never came (seen: 30 s, then "No consumers available")
+            if (context.getRoute(routeId) == null && context instanceof org.apache.camel.model.ModelCamelContext model) {
+                org.apache.camel.model.RouteDefinition definition = model.getRouteDefinition(routeId);
+                if (definition != null) {
+                    model.startRouteDefinitions(java.util.List.of(definition));
+                }
+            }
+            routeIds.add(routeId);
+        } catch (Exception e) {
             throw new IllegalStateException("Cannot start the route of deployment " + spec.name(), e);
         }
         LOG.debug("Deployment {} of provider {} is live (route {})", spec.name(), spec.provider(), routeId);
