@@ -377,6 +377,7 @@ public class GatewayBootstrap implements CamelConfiguration {
             database.recountBudgets(clock.instant());
         }
         dev.imagegateway.spend.SpendSql sql = new dev.imagegateway.spend.SpendSql(context);
+        registry.bind("spendSql", sql);
         registry.bind("spendDatabaseHealthCheck", new dev.imagegateway.spend.SpendDatabaseHealthCheck(sql, database.description()));
         KeyRing keys = registry.lookupByNameAndType("keyRing", KeyRing.class);
         dev.imagegateway.spend.Budgets budgets = new dev.imagegateway.spend.Budgets(sql, clock, zone, metrics).withKeys(keys);
@@ -412,6 +413,86 @@ public class GatewayBootstrap implements CamelConfiguration {
         // the bound on lines generated at once, across all files; Camel shuts it down with the context
         registry.bind("inboxLinePool", context.getExecutorServiceManager()
                 .newFixedThreadPool(GatewayBootstrap.class, "inbox-line", intProperty(pc, "inbox.concurrency")));
+        bindInboxQueue(context, settings, pc, metrics, inbox, recorder);
+    }
+
+    /**
+     * Several instances (KAFKA_BOOTSTRAP): each inbox line a record on one topic every instance consumes, each line's
+     * claim in the shared database (routes/inbox-queue.yaml). Without it the inbox stays on this instance.
+     */
+    private static void bindInboxQueue(CamelContext context, GatewaySettings settings, PropertiesComponent pc, GatewayMetrics metrics,
+                                       Path inbox, InboxLineRecorder localRecorder) {
+        Registry registry = context.getRegistry();
+        String bootstrap = pc.resolveProperty("kafka.bootstrap").map(String::trim).orElse("");
+        boolean queued = settings.inboxEnabled() && !bootstrap.isEmpty();
+        pc.addOverrideProperty("gateway.inbox-queued", Boolean.toString(queued));
+        pc.addOverrideProperty("gateway.inbox-mode", queued ? "queued" : "local");
+        // camel-kafka refuses an endpoint without brokers even in a route that never starts (the queued routes, off)
+        pc.addOverrideProperty("gateway.kafka-brokers", queued ? bootstrap : "kafka-not-configured:9092");
+        // a line is taken over from an instance that stopped only once it cannot still be running there: past its call's
+        // deadline and its image's save
+        long minimumLease = longProperty(pc, "upstream.call-timeout-ms") + longProperty(pc, "images.save-timeout-ms") + 5_000;
+        String configuredLease = pc.resolveProperty("inbox.line-lease-ms").map(String::trim).orElse("");
+        long lease = configuredLease.isEmpty() ? minimumLease + 25_000 : Long.parseLong(configuredLease);
+        if (lease < minimumLease) {
+            throw new IllegalArgumentException("INBOX_LINE_LEASE_MS must be at least " + minimumLease + " ms (UPSTREAM_CALL_TIMEOUT_MS "
+                    + "+ IMAGES_SAVE_TIMEOUT_MS + 5 s): a shorter lease could let two instances generate one line");
+        }
+        pc.addOverrideProperty("gateway.inbox-max-poll-interval-ms", Long.toString(lease + 60_000));
+        long session = longProperty(pc, "kafka.session-timeout-ms");
+        pc.addOverrideProperty("gateway.kafka-heartbeat-ms", Long.toString(Math.max(500, session / 3)));
+        String instance = pc.resolveProperty("instance.id").map(String::trim).filter(i -> !i.isEmpty())
+                .orElseGet(GatewayBootstrap::defaultInstanceId);
+        java.time.Clock clock = registry.lookupByNameAndType("gatewayClock", java.time.Clock.class);
+        dev.imagegateway.inbox.InboxQueue queue = new dev.imagegateway.inbox.InboxQueue(
+                registry.lookupByNameAndType("spendSql", dev.imagegateway.spend.SpendSql.class), clock, instance, lease);
+        dev.imagegateway.inbox.QueuedLineRecorder recorder = new dev.imagegateway.inbox.QueuedLineRecorder(queue, metrics);
+        registry.bind("inboxQueue", queue);
+        registry.bind("inboxQueueOpener", new dev.imagegateway.inbox.InboxQueueOpener(inbox, queue, longProperty(pc, "inbox.max-file-bytes")));
+        registry.bind("inboxQueueRecord", new dev.imagegateway.inbox.InboxQueueRecord());
+        registry.bind("inboxQueueRetryLater", new dev.imagegateway.inbox.InboxQueueRetryLater());
+        registry.bind("queuedLineRecorder", recorder);
+        registry.bind("queuedLineReader", new dev.imagegateway.inbox.QueuedLineReader(queue,
+                registry.lookupByNameAndType("imageFilenameBean", ImageFilenameBean.class),
+                registry.lookupByNameAndType("imageStore", dev.imagegateway.gallery.ImageStore.class), recorder));
+        registry.bind("queuedBatchReporter", new dev.imagegateway.inbox.QueuedBatchReporter(inbox, queue));
+        java.util.Properties client = new java.util.Properties();
+        if (queued) {
+            client.put("bootstrap.servers", bootstrap);
+            // the camel-kafka component's own security settings (camel.component.kafka.*) apply to the topic's admin client too
+            org.apache.camel.component.kafka.KafkaComponent kafka = context.getComponent("kafka", org.apache.camel.component.kafka.KafkaComponent.class);
+            kafka.getConfiguration().createProducerProperties().forEach((k, v) -> {
+                String name = k.toString();
+                if (name.startsWith("security.") || name.startsWith("ssl.") || name.startsWith("sasl.")) {
+                    client.put(k, v);
+                }
+            });
+        }
+        dev.imagegateway.inbox.InboxQueueTopic topic = new dev.imagegateway.inbox.InboxQueueTopic(client,
+                pc.resolveProperty("inbox.topic").orElseThrow(), intProperty(pc, "inbox.topic-partitions"), queued);
+        registry.bind("inboxQueueTopic", topic);
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                topic.close();
+            }
+        });
+        if (!queued) {
+            return;
+        }
+        registry.lookupByNameAndType("inboxBatchView", InboxBatchView.class).sharedWith(queue);
+        LOG.info("Inbox lines go through Kafka topic {} at {} (instance {}; a stopped instance's line is taken over after {} s)",
+                pc.resolveProperty("inbox.topic").orElseThrow(), bootstrap, instance, lease / 1000);
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "gateway";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     /**

@@ -1,14 +1,10 @@
 package dev.imagegateway.inbox;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-
-import com.fasterxml.jackson.core.JsonGenerator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,10 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends a batch: writes {@code <file>.report.json} (every line, in line order, and the totals, streamed from the
- * batch's spill of outcomes) and, when lines failed,
- * {@code <file>.failed.txt} (or {@code .failed.jsonl}) with just those lines, ready to drop back into the inbox,
- * into {@code .done/} where the file consumer then moves the prompt file; the journal goes.
+ * Ends a batch: writes its report and failed lines ({@link BatchReport}, streamed from the batch's spill of outcomes)
+ * into {@code .done/}, where the file consumer then moves the prompt file; the journal goes.
  */
 public class InboxBatchReporter implements Processor {
 
@@ -47,32 +41,28 @@ public class InboxBatchReporter implements Processor {
         Index index = sortedByLine(spill);
 
         // the report is written as a stream from the spill, in line order: never the whole of it in memory
-        String failedSuffix = InboxFileParser.isJsonLines(batch.fileName()) ? ".failed.jsonl" : ".failed.txt";
-        try (JsonGenerator report = MAPPER.getFactory().createGenerator(Files.newOutputStream(done.resolve(doneName + ".report.json")));
-             FileChannel outcomes = FileChannel.open(spill, StandardOpenOption.READ);
-             BufferedWriter retry = failed == 0 ? null : Files.newBufferedWriter(done.resolve(doneName + failedSuffix), StandardCharsets.UTF_8)) {
-            report.useDefaultPrettyPrinter();
-            report.writeStartObject();
-            report.writeStringField("file", batch.fileName());
-            report.writeObjectFieldStart("totals");
-            report.writeNumberField("lines", batch.total());
-            report.writeNumberField("succeeded", batch.total() - failed);
-            report.writeNumberField("failed", failed);
-            report.writeNumberField("resumed", batch.resumed());
-            report.writeNumberField("duration_ms", elapsed);
-            report.writeEndObject();
-            report.writeArrayFieldStart("lines");
-            for (int i = 0; i < index.offsets().length; i++) {
-                ObjectNode outcome = (ObjectNode) MAPPER.readTree(read(outcomes, index.offsets()[i], index.lengths()[i]));
-                if (outcome.remove(Batch.FAILED) != null && retry != null) {
-                    retry.write(outcome.path(Batch.RAW).asText());
-                    retry.write('\n');
+        try (FileChannel outcomes = FileChannel.open(spill, StandardOpenOption.READ)) {
+            java.util.Iterator<ObjectNode> inLineOrder = new java.util.Iterator<>() {
+                private int i;
+
+                @Override
+                public boolean hasNext() {
+                    return i < index.offsets().length;
                 }
-                outcome.remove(Batch.RAW);
-                report.writeTree(outcome);
-            }
-            report.writeEndArray();
-            report.writeEndObject();
+
+                @Override
+                public ObjectNode next() {
+                    try {
+                        ObjectNode outcome = (ObjectNode) MAPPER.readTree(read(outcomes, index.offsets()[i], index.lengths()[i]));
+                        i++;
+                        return outcome;
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            };
+            BatchReport.write(done, doneName, batch.fileName(), new BatchReport.Totals(batch.total(), failed, batch.resumed(), elapsed),
+                    inLineOrder);
         }
         batch.discard();
         batch.journal().delete();

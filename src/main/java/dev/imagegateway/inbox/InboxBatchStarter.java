@@ -53,7 +53,7 @@ public class InboxBatchStarter implements Processor {
         Batch batch = new Batch(name, scan.prompts(), journal, state.resolve(scan.key() + ".outcomes"));
         exchange.setProperty(Batch.PROPERTY, batch);
         active.started(batch);
-        exchange.getMessage().setHeader(DONE_NAME, doneName(name));
+        exchange.getMessage().setHeader(DONE_NAME, doneName(inboxDir, name));
         exchange.getMessage().setBody(InboxFileParser.open(file, name));
         if (journal.doneCount() > 0) {
             LOG.info("Inbox {}: resuming, {} of {} prompts already done", dev.imagegateway.ops.LogText.token(name), journal.doneCount(), scan.prompts());
@@ -76,7 +76,7 @@ public class InboxBatchStarter implements Processor {
     }
 
     /** The file's own name in .done/, or with the time added when an earlier batch of that name is there. */
-    private String doneName(String name) {
+    static String doneName(Path inboxDir, String name) {
         if (!Files.exists(inboxDir.resolve(".done").resolve(name))) {
             return name;
         }

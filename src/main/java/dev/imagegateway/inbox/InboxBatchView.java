@@ -37,11 +37,18 @@ public class InboxBatchView implements Processor {
     private final Path inboxDir;
     private final boolean enabled;
     private final ActiveBatches active;
+    /** Queued inbox: finished batches whose report another instance wrote, read from the shared database. */
+    private volatile InboxQueue queue;
 
     public InboxBatchView(Path inboxDir, boolean enabled, ActiveBatches active) {
         this.inboxDir = inboxDir;
         this.enabled = enabled;
         this.active = active;
+    }
+
+    /** With a queued inbox, a report not in this instance's .done/ is read from the batch's rows. */
+    public void sharedWith(InboxQueue shared) {
+        this.queue = shared;
     }
 
     @Override
@@ -76,6 +83,9 @@ public class InboxBatchView implements Processor {
         }
         Path report = inboxDir.resolve(".done").resolve(file + ".report.json");
         JsonNode content = Files.isRegularFile(report) ? read(report, offset, limit) : null;
+        if (content == null && queue != null) {
+            content = shared(file, offset, limit);
+        }
         if (content == null) {
             throw new GatewayException(dev.imagegateway.error.ErrorKind.NOT_FOUND, "No finished batch named '"
                     + file.replaceAll("[^\\x20-\\x7E]", "?") + "'");
@@ -87,6 +97,31 @@ public class InboxBatchView implements Processor {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A page of a finished queued batch's report, from its rows in the shared database; null when there is none. */
+    private JsonNode shared(String file, int offset, int limit) {
+        InboxQueue.BatchRow batch = queue.reported(file);
+        if (batch == null) {
+            return null;
+        }
+        InboxQueue.Progress progress = queue.progress(batch.batchId());
+        ObjectNode content = MAPPER.createObjectNode().put("file", batch.fileName());
+        content.putObject("totals").put("lines", batch.total()).put("succeeded", batch.total() - progress.failed())
+                .put("failed", progress.failed()).put("resumed", progress.resumed())
+                .put("duration_ms", batch.finishedAt().toEpochMilli() - batch.createdAt().toEpochMilli());
+        ArrayNode lines = content.putArray("lines");
+        for (String outcome : queue.outcomes(batch.batchId(), offset, limit)) {
+            try {
+                ObjectNode line = (ObjectNode) MAPPER.readTree(outcome);
+                line.remove(Batch.FAILED);
+                line.remove(Batch.RAW);
+                lines.add(line);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return content.put("lines_total", progress.finished()).put("lines_offset", offset);
     }
 
     byte[] json() {

@@ -43,7 +43,8 @@ public class SpendGuard implements Processor {
         // the offline renderer costs nothing; otherwise the catalog prices what the named model's entry serves
         Pricing.Cost estimate = planner.offline() ? Pricing.Cost.FREE : dearest(model, request);
         SpendTicket ticket = new SpendTicket(keyName, exchange.getProperty(AccessLog.REQUEST_ID, exchange.getExchangeId(), String.class),
-                request.door(), model.requested(), request, estimate, budgets.clock().instant());
+                request.door(), model.requested(), request, estimate, budgets.clock().instant())
+                .inEntry(exchange.getProperty(SpendTicket.LEDGER_ENTRY, SpendTicket.LedgerEntry.class));
         if (grants.hasBudget()) {
             if (!estimate.priced()) {
                 throw new GatewayException(ErrorKind.FORBIDDEN, "Model '" + model.requested() + "' has no price in the "

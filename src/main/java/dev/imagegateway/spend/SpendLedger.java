@@ -127,6 +127,27 @@ public class SpendLedger {
         row.put("billing", cost.billing());
         row.put("outcome", outcome);
         row.put("latency_ms", ticket.elapsedMillis());
+        if (ticket.addsToEntry()) {
+            addTo(row);
+        } else {
+            write(row);
+        }
+    }
+
+    /** A later attempt at work whose row an earlier attempt may have written: its cost joins that row, or it is the row. */
+    private void addTo(Map<String, Object> row) {
+        if (sql.failure() == null) {
+            try {
+                if (sql.update("ledger-add", row) == 0) {
+                    write(row);
+                }
+                return;
+            } catch (SpendSql.SpendStoreException e) {
+                // below
+            }
+        }
+        // the database is away: a row of its own in the journal, whose replay inserts (it never adds to a row)
+        row.put("entry_id", row.get("entry_id") + ":" + java.util.UUID.randomUUID().toString().substring(0, 8));
         write(row);
     }
 

@@ -27,8 +27,19 @@ public final class SpendTicket {
     private final long startedNanos;
     private final List<BudgetWindow> reserved = new CopyOnWriteArrayList<>();
     private final AtomicBoolean settled = new AtomicBoolean();
+    /**
+     * Exchange property a door sets when one piece of work may reach a provider more than once (a batch line taken over
+     * from an instance that stopped): its {@link LedgerEntry} names the work's one ledger row.
+     */
+    public static final String LEDGER_ENTRY = "gatewayLedgerEntry";
+
+    /** A ledger row named by the door; {@code again}: a later attempt, whose cost joins the row an earlier one wrote. */
+    public record LedgerEntry(String id, boolean again) {
+    }
+
     /** The ledger row's own key (the request id may be the caller's, sent twice). */
-    private final String entryId = java.util.UUID.randomUUID().toString();
+    private String entryId = java.util.UUID.randomUUID().toString();
+    private boolean addsToEntry;
 
     public SpendTicket(String keyName, String requestId, String door, String requestedModel, GenerationRequest request,
                        Pricing.Cost estimate, Instant started) {
@@ -52,6 +63,20 @@ public final class SpendTicket {
 
     public String entryId() {
         return entryId;
+    }
+
+    /** The row the door named for this work, instead of one of the ticket's own. */
+    public SpendTicket inEntry(LedgerEntry entry) {
+        if (entry != null) {
+            entryId = entry.id();
+            addsToEntry = entry.again();
+        }
+        return this;
+    }
+
+    /** True when an earlier attempt at the same work may have written the row: this one's cost is added to it. */
+    public boolean addsToEntry() {
+        return addsToEntry;
     }
 
     public String door() {

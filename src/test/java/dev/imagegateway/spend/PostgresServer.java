@@ -84,14 +84,19 @@ public final class PostgresServer {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    private static PostgresServer start() throws Exception {
-        Path bin = findBin();
-        if (bin == null) {
+    /** Skips the calling test when PostgreSQL is not installed (fails it under REQUIRE_POSTGRES=1). */
+    public static void assumeInstalled() throws IOException {
+        if (findBin() == null) {
             if ("1".equals(System.getenv("REQUIRE_POSTGRES"))) {
                 fail("REQUIRE_POSTGRES=1 but PostgreSQL is not installed (apt-get install postgresql)");
             }
             Assumptions.abort("PostgreSQL is not installed (apt-get install postgresql): its integration tests are skipped");
         }
+    }
+
+    private static PostgresServer start() throws Exception {
+        assumeInstalled();
+        Path bin = findBin();
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("gateway-pg");
         int port = dev.imagegateway.TestPorts.free();
