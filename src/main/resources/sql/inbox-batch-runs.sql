@@ -1,2 +1,2 @@
--- the batches of one file (same name and content): the open one is resumed, after finished ones comes a new run
-SELECT batch_id, finished_at FROM inbox_batches WHERE file_hash = :#file_hash ORDER BY created_at
+-- the batches of one file (same name and content): one not queued whole is resumed, else the file makes a new run
+SELECT batch_id, queued_at FROM inbox_batches WHERE file_hash = :#file_hash ORDER BY created_at

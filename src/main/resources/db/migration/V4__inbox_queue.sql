@@ -8,11 +8,13 @@ CREATE TABLE inbox_batches (
     json_lines   BOOLEAN      NOT NULL,
     total        INTEGER      NOT NULL,      -- prompts (blank lines and comments not counted)
     created_at   TIMESTAMP    NOT NULL,      -- UTC
+    queued_at    TIMESTAMP,                  -- when every line was on the topic (a file read again before is resumed)
     finished_at  TIMESTAMP,                  -- when its last line was done
     reported_by  VARCHAR(200)                -- the instance that wrote its report
 );
 CREATE INDEX inbox_batches_hash ON inbox_batches (file_hash);
 CREATE INDEX inbox_batches_done_name ON inbox_batches (done_name);
+CREATE INDEX inbox_batches_open ON inbox_batches (finished_at);
 
 CREATE TABLE inbox_lines (
     batch_id    VARCHAR(80)  NOT NULL,

@@ -438,7 +438,8 @@ public class GatewayBootstrap implements CamelConfiguration {
             throw new IllegalArgumentException("INBOX_LINE_LEASE_MS must be at least " + minimumLease + " ms (UPSTREAM_CALL_TIMEOUT_MS "
                     + "+ IMAGES_SAVE_TIMEOUT_MS + 5 s): a shorter lease could let two instances generate one line");
         }
-        pc.addOverrideProperty("gateway.inbox-max-poll-interval-ms", Long.toString(lease + 60_000));
+        // a consumer may wait out a stopped instance's lease on a line, then generate it (at most the lease again)
+        pc.addOverrideProperty("gateway.inbox-max-poll-interval-ms", Long.toString(2 * lease + 60_000));
         long session = longProperty(pc, "kafka.session-timeout-ms");
         pc.addOverrideProperty("gateway.kafka-heartbeat-ms", Long.toString(Math.max(500, session / 3)));
         String instance = pc.resolveProperty("instance.id").map(String::trim).filter(i -> !i.isEmpty())
@@ -446,16 +447,6 @@ public class GatewayBootstrap implements CamelConfiguration {
         java.time.Clock clock = registry.lookupByNameAndType("gatewayClock", java.time.Clock.class);
         dev.imagegateway.inbox.InboxQueue queue = new dev.imagegateway.inbox.InboxQueue(
                 registry.lookupByNameAndType("spendSql", dev.imagegateway.spend.SpendSql.class), clock, instance, lease);
-        dev.imagegateway.inbox.QueuedLineRecorder recorder = new dev.imagegateway.inbox.QueuedLineRecorder(queue, metrics);
-        registry.bind("inboxQueue", queue);
-        registry.bind("inboxQueueOpener", new dev.imagegateway.inbox.InboxQueueOpener(inbox, queue, longProperty(pc, "inbox.max-file-bytes")));
-        registry.bind("inboxQueueRecord", new dev.imagegateway.inbox.InboxQueueRecord());
-        registry.bind("inboxQueueRetryLater", new dev.imagegateway.inbox.InboxQueueRetryLater());
-        registry.bind("queuedLineRecorder", recorder);
-        registry.bind("queuedLineReader", new dev.imagegateway.inbox.QueuedLineReader(queue,
-                registry.lookupByNameAndType("imageFilenameBean", ImageFilenameBean.class),
-                registry.lookupByNameAndType("imageStore", dev.imagegateway.gallery.ImageStore.class), recorder));
-        registry.bind("queuedBatchReporter", new dev.imagegateway.inbox.QueuedBatchReporter(inbox, queue));
         java.util.Properties client = new java.util.Properties();
         if (queued) {
             client.put("bootstrap.servers", bootstrap);
@@ -477,9 +468,28 @@ public class GatewayBootstrap implements CamelConfiguration {
                 topic.close();
             }
         });
+        dev.imagegateway.inbox.QueuedLineRecorder recorder = new dev.imagegateway.inbox.QueuedLineRecorder(queue, metrics);
+        registry.bind("inboxQueue", queue);
+        registry.bind("inboxQueueOpener", new dev.imagegateway.inbox.InboxQueueOpener(inbox, queue, longProperty(pc, "inbox.max-file-bytes"), topic));
+        registry.bind("inboxQueueRecord", new dev.imagegateway.inbox.InboxQueueRecord());
+        registry.bind("inboxQueueRetryLater", new dev.imagegateway.inbox.InboxQueueRetryLater());
+        registry.bind("queuedLineRecorder", recorder);
+        registry.bind("queuedLineReader", new dev.imagegateway.inbox.QueuedLineReader(queue,
+                registry.lookupByNameAndType("imageFilenameBean", ImageFilenameBean.class),
+                registry.lookupByNameAndType("imageStore", dev.imagegateway.gallery.ImageStore.class), recorder));
+        registry.bind("queuedBatchReporter", new dev.imagegateway.inbox.QueuedBatchReporter(inbox, queue));
         if (!queued) {
             return;
         }
+        registry.bind("inboxQueueHealthCheck", new dev.imagegateway.inbox.InboxQueueHealthCheck(topic));
+        // the consumers start once the topic is there (made with its partitions, not by a first read)
+        topic.onceReady(() -> {
+            try {
+                context.getRouteController().startRoute("inbox-queue");
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot start the inbox queue's consumers", e);
+            }
+        });
         registry.lookupByNameAndType("inboxBatchView", InboxBatchView.class).sharedWith(queue);
         LOG.info("Inbox lines go through Kafka topic {} at {} (instance {}; a stopped instance's line is taken over after {} s)",
                 pc.resolveProperty("inbox.topic").orElseThrow(), bootstrap, instance, lease / 1000);

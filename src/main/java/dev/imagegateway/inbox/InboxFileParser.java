@@ -79,6 +79,7 @@ public final class InboxFileParser {
         private final boolean json;
         private int number;
         private BatchLine next;
+        private boolean closed;
 
         Lines(java.io.BufferedReader reader, boolean json) {
             this.reader = reader;
@@ -89,6 +90,10 @@ public final class InboxFileParser {
         public boolean hasNext() {
             try {
                 while (next == null) {
+                    if (closed) {
+                        // asked again after the end (a splitter finishing on another thread)
+                        return false;
+                    }
                     String raw = reader.readLine();
                     if (raw == null) {
                         close();
@@ -114,6 +119,7 @@ public final class InboxFileParser {
 
         @Override
         public void close() throws IOException {
+            closed = true;
             reader.close();
         }
     }

@@ -30,6 +30,9 @@ public class InboxFileRejecter implements Processor {
     public void process(Exchange exchange) throws IOException {
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         active.ended(name);
+        if (exchange.getProperty(InboxQueueRetryLater.RETRY, false, Boolean.class)) {
+            return; // not refused: it waits in .retry/ (queued inbox, Kafka or the database away)
+        }
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = failure instanceof IllegalArgumentException && failure.getMessage() != null
                 ? failure.getMessage() : "The file could not be read as prompts";

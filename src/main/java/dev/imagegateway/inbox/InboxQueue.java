@@ -24,8 +24,11 @@ public class InboxQueue {
     public sealed interface Claim permits Own, Finished, Held {
     }
 
-    /** This instance holds the line: generate it (an attempt after the first may find its image already saved). */
-    public record Own(String stem, int attempt) implements Claim {
+    /**
+     * This consumer holds the line ({@code owner}: this instance and consumer): generate it (an attempt after the first
+     * may find its image already saved).
+     */
+    public record Own(String stem, int attempt, String owner) implements Claim {
     }
 
     /** The line is done or failed already. */
@@ -62,13 +65,13 @@ public class InboxQueue {
     }
 
     /**
-     * The batch of a file read from an inbox: the file's unfinished batch if there is one (a restart while its lines were
-     * being queued, or the same file in two inboxes), else a new run of it.
+     * The batch of a file read from an inbox: the file's batch whose lines were not all queued if there is one (a restart,
+     * or Kafka away, while they were being sent), else a new run of it (the same file dropped again).
      */
     public String open(String fileHash, String fileName, String doneName, boolean jsonLines, int total) {
         List<Map<String, Object>> runs = sql.query("inbox-batch-runs", Map.of("file_hash", fileHash));
         for (Map<String, Object> run : runs) {
-            if (run.get("finished_at") == null) {
+            if (run.get("queued_at") == null) {
                 return (String) run.get("batch_id");
             }
         }
@@ -85,6 +88,17 @@ public class InboxQueue {
         return batchId;
     }
 
+    /** Every line of the batch is on the topic. */
+    public void queued(String batchId) {
+        sql.update("inbox-batch-queued", Map.of("batch_id", batchId, "now", now()));
+    }
+
+    /** Batches whose every line is finished but that nobody marked finished, queued before {@code before}. */
+    public List<String> unfinished(Instant before) {
+        return sql.query("inbox-batch-unfinished", Map.of("before", LocalDateTime.ofInstant(before, ZoneOffset.UTC))).stream()
+                .map(r -> (String) r.get("batch_id")).toList();
+    }
+
     public BatchRow batch(String batchId) {
         List<Map<String, Object>> rows = sql.query("inbox-batch-read", Map.of("batch_id", batchId));
         return rows.isEmpty() ? null : batchRow(rows.get(0));
@@ -96,16 +110,21 @@ public class InboxQueue {
         return rows.isEmpty() ? null : batchRow(rows.get(0));
     }
 
-    /** Claims a line for this instance: the first claim, a takeover once the holder's lease has run out, or neither. */
-    public Claim claim(String batchId, int line, java.util.function.Supplier<String> newStem) {
+    /**
+     * Claims a line for this instance's consumer {@code consumer}: the first claim, a takeover once the holder's lease has
+     * run out, or neither.
+     */
+    public Claim claim(String batchId, int line, String consumer, java.util.function.Supplier<String> newStem) {
+        // the consumer in the name: another consumer of this instance waits out the lease as another instance would
+        String owner = (instance + " " + consumer).length() > 200 ? (instance + " " + consumer).substring(0, 200) : instance + " " + consumer;
         Map<String, Object> key = Map.of("batch_id", batchId, "line", line);
         Map<String, Object> first = new HashMap<>(key);
         String stem = newStem.get();
-        first.put("owner", instance);
+        first.put("owner", owner);
         first.put("stem", stem);
         first.put("now", now());
         if (sql.update("inbox-line-claim", first) == 1) {
-            return new Own(stem, 1);
+            return new Own(stem, 1, owner);
         }
         List<Map<String, Object>> rows = sql.query("inbox-line-read", key);
         if (rows.isEmpty()) {
@@ -116,30 +135,30 @@ public class InboxQueue {
             return new Finished();
         }
         int attempt = ((Number) row.get("attempt")).intValue();
-        String owner = (String) row.get("owner");
+        String holder = (String) row.get("owner");
         Instant until = instant(row.get("claimed_at")).plusMillis(leaseMillis);
-        // this instance's own claim is still running only when its first try failed after the claim (the database
-        // went away before the outcome was written): taken back at once
-        if (!instance.equals(owner) && clock.instant().isBefore(until)) {
-            return new Held(owner, until);
+        // this consumer's own claim is still running only when its try failed after the claim (the database went away
+        // before the outcome was written): taken back at once
+        if (!owner.equals(holder) && clock.instant().isBefore(until)) {
+            return new Held(holder, until);
         }
         Map<String, Object> takeover = new HashMap<>(key);
-        takeover.put("owner", instance);
+        takeover.put("owner", owner);
         takeover.put("attempt", attempt);
         takeover.put("now", now());
         if (sql.update("inbox-line-takeover", takeover) == 1) {
-            return new Own((String) row.get("stem"), attempt + 1);
+            return new Own((String) row.get("stem"), attempt + 1, owner);
         }
         // another instance took it over first: ask again
-        return new Held(owner, clock.instant());
+        return new Held(holder, clock.instant());
     }
 
     /** The line's outcome; false when it had been taken over meanwhile (its new holder writes it). */
-    public boolean finish(String batchId, int line, int attempt, boolean failed, String outcome) {
+    public boolean finish(String batchId, int line, String owner, int attempt, boolean failed, String outcome) {
         Map<String, Object> row = new HashMap<>();
         row.put("batch_id", batchId);
         row.put("line", line);
-        row.put("owner", instance);
+        row.put("owner", owner);
         row.put("attempt", attempt);
         row.put("status", failed ? "failed" : "done");
         row.put("outcome", outcome);

@@ -22,11 +22,13 @@ public class InboxQueueOpener implements Processor {
     private final Path inboxDir;
     private final InboxQueue queue;
     private final long maxFileBytes;
+    private final InboxQueueTopic topic;
 
-    public InboxQueueOpener(Path inboxDir, InboxQueue queue, long maxFileBytes) {
+    public InboxQueueOpener(Path inboxDir, InboxQueue queue, long maxFileBytes, InboxQueueTopic topic) {
         this.inboxDir = inboxDir;
         this.queue = queue;
         this.maxFileBytes = maxFileBytes;
+        this.topic = topic;
     }
 
     @Override
@@ -38,6 +40,10 @@ public class InboxQueueOpener implements Processor {
                     + maxFileBytes + " bytes (INBOX_MAX_FILE_BYTES): split it into smaller files");
         }
         InboxFileParser.requireSupported(name);
+        if (!topic.ready()) {
+            // not a file's fault: it waits in .retry/ (InboxQueueRetryLater)
+            throw new IllegalStateException("Kafka topic " + topic.topic() + " is not ready");
+        }
         Path file = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         InboxFileScan.Result scan = InboxFileScan.scan(file, name);
         String doneName = InboxBatchStarter.doneName(inboxDir, name);

@@ -7,12 +7,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Queued inbox, a file whose lines could not all be queued: a file that is not prompts goes to {@code .error/} as in a
- * local batch; any other failure (Kafka or the database away) leaves the file where it is, to be read again at a later
- * poll. Lines queued already are not generated twice: the next run of the file is the same batch.
+ * local batch; after any other failure (Kafka or the database away) the file waits in {@code .retry/}, from which the
+ * inbox-retry route puts it back into the inbox a while later. Lines queued already are not generated twice: the next
+ * read of the file is the same batch.
  */
 public class InboxQueueRetryLater implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.imagegateway.inbox");
+    /** Exchange property: the file is to be read again later, not refused. */
+    public static final String RETRY = "inboxRetryLater";
 
     @Override
     public void process(Exchange exchange) throws Exception {
@@ -24,9 +27,11 @@ public class InboxQueueRetryLater implements Processor {
             }
         }
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        LOG.warn("Inbox {}: its lines could not be queued now ({}); it stays in the inbox and is tried again",
+        LOG.warn("Inbox {}: its lines could not be queued now ({}); it waits in .retry/ and is tried again",
                 dev.imagegateway.ops.LogText.token(name), failure == null ? "?" : failure.getClass().getSimpleName());
-        // the file consumer then leaves the file in place (no .done/, no .error/)
-        exchange.setRollbackOnly(true);
+        // still a failure, so that the file consumer moves it, but aside to .retry/, without a reason file in .error/
+        exchange.setProperty(RETRY, true);
+        exchange.setProperty("inboxFailedTo", ".retry/" + name);
+        throw failure;
     }
 }

@@ -1,14 +1,11 @@
 package dev.imagegateway.inbox;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -18,11 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Queued inbox: the topic the lines travel on, made when it is missing (with inbox.topic-partitions partitions, more
- * than the consumers of all instances together, and the cluster's default replication), and readiness: DOWN while the
- * brokers do not answer (asked every few seconds by the inbox-queue-probe route). Files then wait in the inbox, and
- * lines already queued wait in Kafka.
+ * than the consumers of all instances together, and the cluster's default replication) before anything is sent to it
+ * or read from it (a broker that makes topics on first use would make it with one partition), and whether the brokers
+ * answer, asked every few seconds by the inbox-queue-probe route (readiness: {@link InboxQueueHealthCheck}).
  */
-public class InboxQueueTopic extends AbstractHealthCheck implements AutoCloseable {
+public class InboxQueueTopic implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.imagegateway.inbox");
 
@@ -31,6 +28,7 @@ public class InboxQueueTopic extends AbstractHealthCheck implements AutoCloseabl
     private final Properties clientConfig;
     private final boolean enabled;
     private Admin admin;
+    private Runnable onceReady;
     private volatile String failure = "not asked yet";
     private volatile boolean exists;
 
@@ -39,7 +37,6 @@ public class InboxQueueTopic extends AbstractHealthCheck implements AutoCloseabl
      * @param enabled          false when the inbox is not queued: no check, no client
      */
     public InboxQueueTopic(Properties clientProperties, String topic, int partitions, boolean enabled) {
-        super("gateway", "inbox-queue");
         this.topic = topic;
         this.partitions = partitions;
         this.enabled = enabled;
@@ -49,9 +46,23 @@ public class InboxQueueTopic extends AbstractHealthCheck implements AutoCloseabl
         clientConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
     }
 
-    @Override
-    public boolean isEnabled() {
-        return enabled;
+    /** Run once, the first time the topic is known to be there (starts the consumers). */
+    public void onceReady(Runnable action) {
+        this.onceReady = action;
+    }
+
+    /** True once the topic is there and while the brokers answer. */
+    public boolean ready() {
+        return exists && failure == null;
+    }
+
+    /** Why the brokers do not answer, or null. */
+    public String failure() {
+        return failure;
+    }
+
+    public String topic() {
+        return topic;
     }
 
     /** Do the brokers answer, and is the topic there (made if not)? */
@@ -68,6 +79,12 @@ public class InboxQueueTopic extends AbstractHealthCheck implements AutoCloseabl
                     create();
                 }
                 exists = true;
+                failure = null;
+                if (onceReady != null) {
+                    Runnable action = onceReady;
+                    onceReady = null;
+                    action.run();
+                }
             } else {
                 admin.describeCluster().clusterId().get(5, TimeUnit.SECONDS);
             }
@@ -80,7 +97,7 @@ public class InboxQueueTopic extends AbstractHealthCheck implements AutoCloseabl
         } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             if (failure == null || "not asked yet".equals(failure)) {
-                LOG.warn("Kafka does not answer ({}): prompt files wait in the inbox until it does", cause.getClass().getSimpleName());
+                LOG.warn("Kafka does not answer ({}): prompt files wait in INBOX_DIR/.retry/ until it does", cause.getClass().getSimpleName());
             }
             failure = cause.getClass().getSimpleName();
         }
@@ -95,21 +112,6 @@ public class InboxQueueTopic extends AbstractHealthCheck implements AutoCloseabl
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
             }
-        }
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        String why = failure;
-        if (why != null) {
-            builder.detail("reason", "Kafka (topic " + topic + ") does not answer (" + why + ")").down();
-        } else {
-            builder.up();
         }
     }
 

@@ -2,7 +2,9 @@ package dev.imagegateway.inbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -37,23 +39,64 @@ public class QueuedBatchReporter implements Processor {
     @Override
     public void process(Exchange exchange) throws IOException {
         String batchId = exchange.getProperty(InboxQueueOpener.BATCH_ID, String.class);
-        if (batchId == null) {
-            return;
+        if (batchId != null) {
+            finish(batchId);
         }
+    }
+
+    /**
+     * Each minute: batches whose every line is finished but that nobody marked finished (the instance that finished
+     * the last line stopped before it wrote the report, or the database went away meanwhile).
+     */
+    public void finishStranded() throws IOException {
+        for (String batchId : queue.unfinished(java.time.Instant.now().minusSeconds(60))) {
+            finish(batchId);
+        }
+    }
+
+    /** When every line of the batch is finished: its report, written by the one instance that marks it finished. */
+    void finish(String batchId) throws IOException {
         InboxQueue.BatchRow batch = queue.batch(batchId);
         if (batch == null || batch.finishedAt() != null) {
             return;
         }
         InboxQueue.Progress progress = queue.progress(batchId);
-        if (progress.finished() < batch.total() || !queue.finishBatch(batchId)) {
+        if (progress.finished() < batch.total()) {
             return;
         }
         long elapsed = System.currentTimeMillis() - batch.createdAt().toEpochMilli();
-        BatchReport.write(inboxDir.resolve(".done"), batch.doneName(), batch.fileName(),
-                new BatchReport.Totals(batch.total(), progress.failed(), progress.resumed(), elapsed), outcomes(batchId));
+        // written aside first, and put in place only by the instance that marks the batch finished: a report is never
+        // half there, and a batch is never marked finished without one
+        Path done = inboxDir.resolve(".done");
+        Path aside = done.resolve(".writing-" + batchId);
+        try {
+            BatchReport.write(aside, batch.doneName(), batch.fileName(),
+                    new BatchReport.Totals(batch.total(), progress.failed(), progress.resumed(), elapsed), outcomes(batchId));
+            if (!queue.finishBatch(batchId)) {
+                return;
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(aside)) {
+                for (Path file : files.toList()) {
+                    Files.move(file, done.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        } finally {
+            deleteAside(aside);
+        }
         LOG.info("Inbox {} done (batch {}): {} of {} prompts succeeded, {} failed, {} taken over from a stopped instance, in {} ms",
                 LogText.token(batch.fileName()), batchId, batch.total() - progress.failed(), batch.total(), progress.failed(),
                 progress.resumed(), elapsed);
+    }
+
+    private static void deleteAside(Path aside) throws IOException {
+        if (Files.isDirectory(aside)) {
+            try (java.util.stream.Stream<Path> files = Files.list(aside)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(aside);
+        }
     }
 
     /** The batch's outcomes in line order, a page at a time from the database. */

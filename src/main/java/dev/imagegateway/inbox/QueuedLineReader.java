@@ -31,7 +31,7 @@ public class QueuedLineReader implements Processor {
     public static final String LINE = "inboxQueuedLine";
 
     /** A line this instance holds: its batch, its number and text, which attempt this is. */
-    public record QueuedLine(String batchId, String file, BatchLine line, int attempt, long started) {
+    public record QueuedLine(String batchId, String file, BatchLine line, String owner, int attempt, long started, boolean tooLong) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.imagegateway.inbox");
@@ -53,10 +53,16 @@ public class QueuedLineReader implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        JsonNode record = MAPPER.readTree(exchange.getMessage().getBody(String.class));
-        String batchId = record.path("batch").asText(null);
-        int number = record.path("line").asInt(0);
-        String raw = record.path("raw").asText(null);
+        JsonNode record;
+        try {
+            String body = exchange.getMessage().getBody(String.class);
+            record = body == null ? null : MAPPER.readTree(body);
+        } catch (java.io.IOException notJson) {
+            record = null;
+        }
+        String batchId = record == null ? null : record.path("batch").asText(null);
+        int number = record == null ? 0 : record.path("line").asInt(0);
+        String raw = record == null ? null : record.path("raw").asText(null);
         if (batchId == null || number < 1 || raw == null) {
             // not a record this gateway wrote: nothing to generate, nothing to hold the partition for
             LOG.warn("Inbox queue: a record that is not a batch line was skipped (offset {})",
@@ -69,19 +75,21 @@ public class QueuedLineReader implements Processor {
                 ? BatchLine.unreadable(number, raw, "The line is " + record.path("too_long").asInt() + " characters; a queued inbox takes lines of at most "
                         + InboxQueueRecord.MAX_LINE_CHARS)
                 : InboxFileParser.line(number, raw, record.path("json").asBoolean(false));
-        InboxQueue.Claim claim = queue.claim(batchId, number, names::nextStem);
+        String consumer = Thread.currentThread().getName();
+        InboxQueue.Claim claim = queue.claim(batchId, number, consumer, names::nextStem);
         while (claim instanceof InboxQueue.Held held) {
             Duration wait = Duration.between(Instant.now(), held.until());
             LOG.debug("Inbox queue: line {} of batch {} is held by {}; looked at again", number, batchId, held.owner());
             Thread.sleep(Math.max(100, Math.min(wait.toMillis(), RECHECK.toMillis())));
-            claim = queue.claim(batchId, number, names::nextStem);
+            claim = queue.claim(batchId, number, consumer, names::nextStem);
         }
         if (claim instanceof InboxQueue.Finished) {
             exchange.setProperty(InboxLineReader.SKIP, true);
             return;
         }
         InboxQueue.Own own = (InboxQueue.Own) claim;
-        QueuedLine queued = new QueuedLine(batchId, record.path("file").asText(""), line, own.attempt(), System.currentTimeMillis());
+        QueuedLine queued = new QueuedLine(batchId, record.path("file").asText(""), line, own.owner(), own.attempt(),
+                System.currentTimeMillis(), record.has("too_long"));
         exchange.setProperty(LINE, queued);
         exchange.setProperty(InboxLineReader.SKIP, true);
         if (own.attempt() > 1) {

@@ -62,7 +62,8 @@ public class QueuedLineRecorder {
         long duration = System.currentTimeMillis() - queued.started();
         ObjectNode entry = InboxLineRecorder.outcome(queued.line()).put("status", error.kind().grpcCode().name())
                 .put("http_status", error.kind().httpStatus()).put("error", error.getMessage()).put("duration_ms", duration);
-        entry.put(Batch.FAILED, true).put(Batch.RAW, queued.line().raw());
+        entry.put(Batch.FAILED, true).put(Batch.RAW, queued.tooLong()
+                ? "# line " + queued.line().number() + " was too long to queue (see the report)" : queued.line().raw());
         outcome(exchange, entry, true, "failed: " + error.kind().grpcCode() + " - " + error.getMessage());
         exchange.getMessage().setBody(null);
     }
@@ -79,7 +80,7 @@ public class QueuedLineRecorder {
         if (queued == null || outcome == null) {
             return;
         }
-        boolean ours = queue.finish(queued.batchId(), queued.line().number(), queued.attempt(), outcome.failed(),
+        boolean ours = queue.finish(queued.batchId(), queued.line().number(), queued.owner(), queued.attempt(), outcome.failed(),
                 outcome.entry().toString());
         exchange.removeProperty(OUTCOME);
         if (!ours) {

@@ -134,19 +134,21 @@ public class SpendLedger {
         }
     }
 
-    /** A later attempt at work whose row an earlier attempt may have written: its cost joins that row, or it is the row. */
+    /**
+     * A later attempt at work whose row an earlier attempt may have written: its cost joins that row. When the row is not
+     * there (the earlier attempt wrote none, or its row waits in a journal) or the database is away, a row of its own:
+     * a journal's replay inserts and never adds, so the work's own key is left to the earlier attempt's row.
+     */
     private void addTo(Map<String, Object> row) {
         if (sql.failure() == null) {
             try {
-                if (sql.update("ledger-add", row) == 0) {
-                    write(row);
+                if (sql.update("ledger-add", row) > 0) {
+                    return;
                 }
-                return;
             } catch (SpendSql.SpendStoreException e) {
                 // below
             }
         }
-        // the database is away: a row of its own in the journal, whose replay inserts (it never adds to a row)
         row.put("entry_id", row.get("entry_id") + ":" + java.util.UUID.randomUUID().toString().substring(0, 8));
         write(row);
     }

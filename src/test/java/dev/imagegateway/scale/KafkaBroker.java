@@ -29,13 +29,17 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public static KafkaBroker start() throws Exception {
+        return start(dev.imagegateway.TestPorts.free());
+    }
+
+    /** A broker on the given port (a gateway configured with it before the broker was there). */
+    public static KafkaBroker start(int port) throws Exception {
         Path classpathFile = Path.of("target", "kafka-broker.classpath");
         if (!Files.exists(classpathFile)) {
             throw new IllegalStateException("the build writes the broker's classpath to " + classpathFile + " (mvn generate-test-resources)");
         }
         String classpath = Files.readString(classpathFile).trim();
         Path dir = Files.createTempDirectory("kafka");
-        int port = dev.imagegateway.TestPorts.free();
         int controller = dev.imagegateway.TestPorts.free();
         Path properties = Files.writeString(dir.resolve("server.properties"), String.join("\n",
                 "process.roles=broker,controller",
