@@ -385,8 +385,14 @@ public class GatewayBootstrap implements CamelConfiguration {
         // several instances on one database: requests per minute counted there, one allowance for all
         dev.imagegateway.spend.SharedRateLimit sharedRate = new dev.imagegateway.spend.SharedRateLimit(sql, clock);
         registry.bind("sharedRateLimit", sharedRate);
-        if (booleanProperty(pc, "keys.limits-shared", false)) {
+        boolean limitsShared = booleanProperty(pc, "keys.limits-shared", false);
+        dev.imagegateway.spend.SharedConcurrency slots = new dev.imagegateway.spend.SharedConcurrency(database.dataSource(), clock,
+                instanceId(pc), java.time.Duration.ofSeconds(30), limitsShared);
+        registry.bind("sharedConcurrency", slots);
+        if (limitsShared) {
             registry.lookupByNameAndType("keyLimiter", KeyLimiter.class).shareWith(sharedRate);
+            // and one count of each key's calls in flight (concurrency=), given back by the others when an instance stops
+            registry.lookupByNameAndType("keyLimiter", KeyLimiter.class).shareSlotsWith(slots);
         }
         registry.bind("spendGuard", new dev.imagegateway.spend.SpendGuard(budgets,
                 registry.lookupByNameAndType("deploymentPlanner", dev.imagegateway.provider.DeploymentPlanner.class),
@@ -442,8 +448,7 @@ public class GatewayBootstrap implements CamelConfiguration {
         pc.addOverrideProperty("gateway.inbox-max-poll-interval-ms", Long.toString(2 * lease + 60_000));
         long session = longProperty(pc, "kafka.session-timeout-ms");
         pc.addOverrideProperty("gateway.kafka-heartbeat-ms", Long.toString(Math.max(500, session / 3)));
-        String instance = pc.resolveProperty("instance.id").map(String::trim).filter(i -> !i.isEmpty())
-                .orElseGet(GatewayBootstrap::defaultInstanceId);
+        String instance = instanceId(pc);
         java.time.Clock clock = registry.lookupByNameAndType("gatewayClock", java.time.Clock.class);
         dev.imagegateway.inbox.InboxQueue queue = new dev.imagegateway.inbox.InboxQueue(
                 registry.lookupByNameAndType("spendSql", dev.imagegateway.spend.SpendSql.class), clock, instance, lease);
@@ -493,6 +498,16 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.lookupByNameAndType("inboxBatchView", InboxBatchView.class).sharedWith(queue);
         LOG.info("Inbox lines go through Kafka topic {} at {} (instance {}; a stopped instance's line is taken over after {} s)",
                 pc.resolveProperty("inbox.topic").orElseThrow(), bootstrap, instance, lease / 1000);
+    }
+
+    /** INSTANCE_ID, else the host name and process id (resolved once: the same for every shared piece). */
+    private static String instanceId(PropertiesComponent pc) {
+        String id = pc.resolveProperty("instance.id").map(String::trim).filter(i -> !i.isEmpty()).orElse("");
+        if (id.isEmpty()) {
+            id = defaultInstanceId();
+            pc.addOverrideProperty("instance.id", id);
+        }
+        return id;
     }
 
     private static String defaultInstanceId() {

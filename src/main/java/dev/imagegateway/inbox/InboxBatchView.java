@@ -141,6 +141,14 @@ public class InboxBatchView implements Processor {
             batches.stream().sorted(Comparator.comparingLong(Batch::startedAt)).forEach(batch -> running.addObject()
                     .put("file", batch.fileName()).put("total", batch.total()).put("finished", batch.finished())
                     .put("failed", batch.failed()).put("started", Instant.ofEpochMilli(batch.startedAt()).toString()));
+            InboxQueue shared = queue;
+            if (shared != null) {
+                // queued batches run on every instance: how far each is, from the shared database
+                for (InboxQueue.Active batch : shared.active()) {
+                    running.addObject().put("file", batch.fileName()).put("total", batch.total()).put("finished", batch.finished())
+                            .put("failed", batch.failed()).put("started", batch.createdAt().toString());
+                }
+            }
             for (Path report : newestFirst(inboxDir.resolve(".done"), name -> name.endsWith(".report.json"), RECENT)) {
                 JsonNode content = read(report, 0, PAGE);
                 if (content != null) {

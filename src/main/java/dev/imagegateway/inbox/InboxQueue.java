@@ -99,6 +99,16 @@ public class InboxQueue {
                 .map(r -> (String) r.get("batch_id")).toList();
     }
 
+    /** A batch in progress, on whichever instances its lines run. */
+    public record Active(String fileName, int total, int finished, int failed, Instant createdAt) {
+    }
+
+    /** The batches not finished yet, oldest first. */
+    public List<Active> active() {
+        return sql.query("inbox-batch-active", Map.of()).stream().map(r -> new Active((String) r.get("file_name"),
+                number(r.get("total")), number(r.get("finished")), number(r.get("failed")), instant(r.get("created_at")))).toList();
+    }
+
     public BatchRow batch(String batchId) {
         List<Map<String, Object>> rows = sql.query("inbox-batch-read", Map.of("batch_id", batchId));
         return rows.isEmpty() ? null : batchRow(rows.get(0));

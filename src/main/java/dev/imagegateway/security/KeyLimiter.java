@@ -30,9 +30,30 @@ public class KeyLimiter {
         long take(String key, int perMinute);
     }
 
+    /** Counts a key's calls in flight somewhere several gateways share. */
+    public interface SlotCounter {
+        int TAKEN = 1;
+        int FULL = 0;
+        /** It cannot count now: the gateway's own semaphore counts instead. */
+        int NOT_COUNTED = -1;
+
+        /** Takes one of the key's {@code limit} slots: TAKEN, FULL or NOT_COUNTED. */
+        int take(String key, int limit);
+
+        /** Gives back a slot {@link #take} gave. */
+        void release(String key);
+    }
+
+    private volatile SlotCounter sharedSlots;
+
     /** Requests per minute counted by {@code counter} (the spend database) instead of in this process. */
     public void shareWith(RateCounter counter) {
         this.shared = counter;
+    }
+
+    /** Calls in flight counted by {@code counter} (the spend database) instead of in this process. */
+    public void shareSlotsWith(SlotCounter counter) {
+        this.sharedSlots = counter;
     }
 
     public KeyLimiter(int defaultPerMinute, int defaultConcurrency) {
@@ -55,6 +76,21 @@ public class KeyLimiter {
             }
         }
         if (concurrency > 0) {
+            SlotCounter counter = sharedSlots;
+            int taken = counter != null ? counter.take(key.name(), concurrency) : SlotCounter.NOT_COUNTED;
+            if (taken == SlotCounter.FULL) {
+                throw new GatewayException(ErrorKind.RATE_LIMITED, "Concurrency limit of " + concurrency
+                        + " calls reached for key '" + key.name() + "'", 1L, null);
+            }
+            if (taken == SlotCounter.TAKEN) {
+                exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                    @Override
+                    public void onDone(Exchange done) {
+                        counter.release(key.name());
+                    }
+                });
+                return;
+            }
             Semaphore semaphore = slots.computeIfAbsent(key.name(), n -> new Semaphore(concurrency));
             if (!semaphore.tryAcquire()) {
                 throw new GatewayException(ErrorKind.RATE_LIMITED, "Concurrency limit of " + concurrency

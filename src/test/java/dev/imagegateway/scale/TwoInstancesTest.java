@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two gateway instances, each its own JVM, sharing one PostgreSQL (ledger and budgets) and one bucket (S3Proxy), in
  * front of one OpenAI stub: 100 concurrent calls spread over both with a key whose budget covers 40 images give exactly
  * 40 images and 60 {@code insufficient_quota}; the ledger has 40 rows, the bucket 40 images; a key of 10 requests a
- * minute gets 10 of 30 calls across both (keys.limits-shared); each instance's gallery lists every image.
+ * minute gets 10 of 30 calls across both (keys.limits-shared), a key of 3 calls at once 3 of 12 two-second calls; each
+ * instance's gallery lists every image.
  */
 class TwoInstancesTest {
 
@@ -62,7 +63,7 @@ class TwoInstancesTest {
                         prices:
                           per_image: {auto: {1024x1024: 0.04}}
                     """);
-            Path keys = Files.writeString(work.resolve("keys.txt"), "team:team-secret budget_day=1.60\npaced:paced-secret rpm=10\n");
+            Path keys = Files.writeString(work.resolve("keys.txt"), "team:team-secret budget_day=1.60\npaced:paced-secret rpm=10\nnarrow:narrow-secret concurrency=3\n");
             int[] ports = {ChildGateway.freePort(), ChildGateway.freePort()};
             for (int i = 0; i < 2; i++) {
                 Path home = Files.createDirectories(work.resolve("instance-" + i));
@@ -150,6 +151,33 @@ class TwoInstancesTest {
             }
             assertEquals(10, pacedOk, "requests per minute across both instances");
             assertEquals(20, limited);
+
+            // one count of calls in flight: concurrency=3 across both instances, 12 calls at once that each take 2 s
+            upstream.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(UpstreamStub.PATH)).atPriority(1)
+                    .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("narrow"))
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withFixedDelay(2000)
+                            .withBody(UpstreamStub.envelope(Base64.getEncoder().encodeToString(UpstreamStub.png(64, 64))))));
+            List<CompletableFuture<HttpResponse<String>>> narrow = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                narrow.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[i % 2] + "/generate"))
+                        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json").header("X-API-KEY", "narrow-secret")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"narrow " + i + "\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            int narrowOk = 0;
+            int narrowRefused = 0;
+            for (CompletableFuture<HttpResponse<String>> call : narrow) {
+                HttpResponse<String> response = call.get();
+                if (response.statusCode() == 200) {
+                    narrowOk++;
+                    filenames.add(JSON.readTree(response.body()).path("filename").asText());
+                } else if (response.statusCode() == 429 && response.body().contains("Concurrency limit of 3 calls reached for key 'narrow'")) {
+                    narrowRefused++;
+                }
+            }
+            assertEquals(3, narrowOk, "calls in flight at once across both instances");
+            assertEquals(9, narrowRefused);
 
             for (int port : ports) {
                 Set<String> listed = new HashSet<>();
