@@ -380,7 +380,10 @@ public class GatewayBootstrap implements CamelConfiguration {
         registry.bind("spendSql", sql);
         registry.bind("spendDatabaseHealthCheck", new dev.imagegateway.spend.SpendDatabaseHealthCheck(sql, database.description()));
         KeyRing keys = registry.lookupByNameAndType("keyRing", KeyRing.class);
-        dev.imagegateway.spend.Budgets budgets = new dev.imagegateway.spend.Budgets(sql, clock, zone, metrics).withKeys(keys);
+        // a reservation is given back by the sweep once its call cannot be in flight any more (its instance was killed)
+        dev.imagegateway.spend.Budgets budgets = new dev.imagegateway.spend.Budgets(sql, clock, zone, metrics).withKeys(keys)
+                .holdingFor(java.time.Duration.ofMillis(longProperty(pc, "upstream.call-timeout-ms")
+                        + longProperty(pc, "images.save-timeout-ms") + 60_000));
         registry.bind("budgets", budgets);
         // several instances on one database: requests per minute counted there, one allowance for all
         dev.imagegateway.spend.SharedRateLimit sharedRate = new dev.imagegateway.spend.SharedRateLimit(sql, clock);

@@ -35,6 +35,14 @@ public class Budgets {
     private final Map<String, BigDecimal> remaining = new ConcurrentHashMap<>();
 
     private dev.imagegateway.security.KeyRing keys;
+    /** How long a reservation may stay unsettled: longer than any call (its deadline and its save). */
+    private java.time.Duration holdFor = java.time.Duration.ofMinutes(10);
+
+    /** Reservations unsettled this long are given back (their instance stopped): the longest a call can take, and more. */
+    public Budgets holdingFor(java.time.Duration duration) {
+        this.holdFor = duration;
+        return this;
+    }
 
     /** The keys whose budgets the gauges show. */
     public Budgets withKeys(dev.imagegateway.security.KeyRing keyRing) {
@@ -69,6 +77,15 @@ public class Budgets {
                 row.put("amount", amount);
                 row.put("limit_usd", budget.getValue());
                 if (sql.update("budget-reserve", row) == 1) {
+                    try {
+                        hold(ticket, window, row);
+                    } catch (SpendSql.SpendStoreException e) {
+                        // a reservation without its hold would never be given back: undone before the call is refused
+                        Map<String, Object> undo = new LinkedHashMap<>(row);
+                        undo.put("cost_usd", BigDecimal.ZERO);
+                        sql.update("budget-settle", undo);
+                        throw e;
+                    }
                     ticket.reserved(window);
                     continue;
                 }
@@ -106,7 +123,12 @@ public class Budgets {
             row.put("cost_usd", cost);
             row.put("amount", ticket.estimate().amount());
             try {
-                sql.update("budget-settle", row);
+                // the hold's row decides who gives the reservation back: this call, or the sweep once it expired
+                if (sql.update("budget-unhold", Map.of("hold_id", holdId(ticket, window))) == 1) {
+                    sql.update("budget-settle", row);
+                } else {
+                    sql.update("budget-spend", row);
+                }
                 BigDecimal limit = limits.get(window.period());
                 if (limit != null) {
                     publish(ticket.keyName(), window, limit, spent(ticket.keyName(), window));
@@ -115,6 +137,43 @@ public class Budgets {
                 // the ledger has the row; the counters are recounted from it at the next start
                 LOG.warn("Budget of key '{}' not settled: {}", dev.imagegateway.ops.LogText.token(ticket.keyName()), e.getMessage());
             }
+        }
+    }
+
+    private void hold(SpendTicket ticket, BudgetWindow window, Map<String, Object> reserved) {
+        Map<String, Object> hold = new LinkedHashMap<>(reserved);
+        hold.remove("limit_usd");
+        hold.put("hold_id", holdId(ticket, window));
+        hold.put("expires_at", java.time.LocalDateTime.ofInstant(clock.instant().plus(holdFor), java.time.ZoneOffset.UTC));
+        sql.update("budget-hold", hold);
+    }
+
+    private static String holdId(SpendTicket ticket, BudgetWindow window) {
+        return ticket.ticketId() + ":" + window.period();
+    }
+
+    /**
+     * Each minute: reservations whose calls can no longer be in flight (their instance was killed before it settled
+     * them) go back to their budgets, so that instances sharing the budgets need not recount them at start.
+     */
+    public void sweepExpired() {
+        try {
+            for (Map<String, Object> hold : sql.query("budget-expired",
+                    Map.of("now", java.time.LocalDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC)))) {
+                // only the instance whose delete takes the row gives it back
+                if (sql.update("budget-unhold", Map.of("hold_id", hold.get("hold_id"))) == 1) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("key_name", hold.get("key_name"));
+                    row.put("period", hold.get("period"));
+                    row.put("starts_at", hold.get("starts_at"));
+                    row.put("amount", hold.get("amount_usd"));
+                    sql.update("budget-unreserve", row);
+                    LOG.info("Budget of key '{}': a reservation of {} left by a stopped call given back",
+                            dev.imagegateway.ops.LogText.token(String.valueOf(hold.get("key_name"))), usd(decimal(hold.get("amount_usd"))));
+                }
+            }
+        } catch (SpendSql.SpendStoreException e) {
+            LOG.debug("Expired reservations not swept now: {}", e.getMessage());
         }
     }
 

@@ -149,8 +149,9 @@ public final class SpendDatabase implements AutoCloseable {
      * each current period's spending recounted from the ledger, which is written before each settlement.
      */
     public int recountBudgets(java.time.Instant now) {
-        int rows = run("budget-recount", java.util.List.of(java.util.Map.of("now",
-                java.time.LocalDateTime.ofInstant(now, java.time.ZoneOffset.UTC))));
+        java.util.Map<String, Object> at = java.util.Map.of("now", java.time.LocalDateTime.ofInstant(now, java.time.ZoneOffset.UTC));
+        run("budget-holds-clear", java.util.List.of(at));
+        int rows = run("budget-recount", java.util.List.of(at));
         if (rows > 0) {
             LOG.info("Budgets: {} current budget periods recounted from the ledger", rows);
         }

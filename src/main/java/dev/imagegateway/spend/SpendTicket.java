@@ -39,6 +39,8 @@ public final class SpendTicket {
 
     /** The ledger row's own key (the request id may be the caller's, sent twice). */
     private String entryId = java.util.UUID.randomUUID().toString();
+    /** The ticket's own id, for its budget holds (the entry id may be the door's, shared by attempts). */
+    private final String ticketId = java.util.UUID.randomUUID().toString();
     private boolean addsToEntry;
 
     public SpendTicket(String keyName, String requestId, String door, String requestedModel, GenerationRequest request,
@@ -59,6 +61,10 @@ public final class SpendTicket {
 
     public String requestId() {
         return requestId;
+    }
+
+    public String ticketId() {
+        return ticketId;
     }
 
     public String entryId() {

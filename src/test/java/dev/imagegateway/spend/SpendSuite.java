@@ -76,6 +76,7 @@ abstract class SpendSuite extends StubbedGatewayTestSupport {
                 boss:boss-secret role=admin
                 tiny:tiny-secret budget_day=0.03
                 retrier:retrier-secret
+                orphan:orphan-secret budget_day=0.08
                 """).toString());
         p.setProperty("database.url", databaseUrl());
         p.setProperty("upstream.retries", "0");
@@ -232,6 +233,41 @@ abstract class SpendSuite extends StubbedGatewayTestSupport {
             clock.set(Instant.parse("2026-12-01T00:00:00Z"));
             assertEquals(200, rest.rest("eight").httpStatus());
             assertEquals(6, upstreamCalls(), "the refused calls never reached the upstream");
+        } finally {
+            clock.set(START);
+            rest.close();
+        }
+    }
+
+    @Test
+    void reservationsLeftByAKilledInstanceAreGivenBackOnceTheirCallsCannotBeInFlight() throws Exception {
+        answerImages(0);
+        Doors rest = new Doors(httpPort(), grpcPort(), "orphan-secret");
+        javax.sql.DataSource db = context.getRegistry().lookupByNameAndType("spendDataSource", javax.sql.DataSource.class);
+        try (var connection = db.getConnection(); var statement = connection.createStatement()) {
+            clock.set(START);
+            // what an instance killed with two $0.04 calls in flight leaves: the whole day's budget reserved, two holds
+            statement.executeUpdate("INSERT INTO budget_usage (key_name, period, starts_at, ends_at, spent_usd, reserved_usd) "
+                    + "VALUES ('orphan', 'day', TIMESTAMP '2026-11-26 00:00:00', TIMESTAMP '2026-11-27 00:00:00', 0, 0.08)");
+            for (String hold : List.of("killed-1:day", "killed-2:day")) {
+                statement.executeUpdate("INSERT INTO budget_holds (hold_id, key_name, period, starts_at, amount_usd, expires_at) VALUES ('"
+                        + hold + "', 'orphan', 'day', TIMESTAMP '2026-11-26 00:00:00', 0.04, TIMESTAMP '2026-11-26 23:51:00')");
+            }
+            dev.imagegateway.spend.Budgets budgets = context.getRegistry().lookupByNameAndType("budgets", dev.imagegateway.spend.Budgets.class);
+            budgets.sweepExpired();
+            Doors.Outcome refused = rest.rest("still held");
+            assertEquals(429, refused.httpStatus(), "not expired yet: " + refused.message());
+
+            // past the holds' expiry (their calls' deadline): given back, and the key is served again
+            clock.set(START.plus(java.time.Duration.ofMinutes(2)));
+            budgets.sweepExpired();
+            assertEquals(200, rest.rest("given back").httpStatus());
+            assertEquals(200, rest.rest("given back too").httpStatus());
+            assertEquals(429, rest.rest("spent now").httpStatus());
+            try (var left = statement.executeQuery("SELECT COUNT(*) FROM budget_holds WHERE key_name = 'orphan'")) {
+                left.next();
+                assertEquals(0, left.getInt(1), "every hold settled or swept");
+            }
         } finally {
             clock.set(START);
             rest.close();
