@@ -1,15 +1,19 @@
 -- Calls in flight per key, counted where every instance sees them (keys.limits-shared=true): one row per key (the
--- count the limit is checked against, taken with a conditional UPDATE), and one per key and instance (what that
--- instance holds, with its heartbeat), so that the calls of an instance that stopped are given back by the others.
+-- count the limit is checked against, taken with a conditional UPDATE), one per call in flight (which instance runs
+-- it), and one per running instance with its heartbeat, so that the calls of an instance that stopped are given back
+-- by the others, each once.
 CREATE TABLE key_slots (
     key_name  VARCHAR(200) PRIMARY KEY,
     in_flight INTEGER      NOT NULL DEFAULT 0
 );
-CREATE TABLE key_slots_held (
-    key_name     VARCHAR(200) NOT NULL,
-    instance_id  VARCHAR(200) NOT NULL,
-    held         INTEGER      NOT NULL DEFAULT 0,
-    heartbeat_at TIMESTAMP    NOT NULL,
-    PRIMARY KEY (key_name, instance_id)
+CREATE TABLE key_slot_calls (
+    call_id     VARCHAR(40)  PRIMARY KEY,
+    key_name    VARCHAR(200) NOT NULL,
+    instance_id VARCHAR(240) NOT NULL,
+    started_at  TIMESTAMP    NOT NULL
 );
-CREATE INDEX key_slots_held_heartbeat ON key_slots_held (heartbeat_at);
+CREATE INDEX key_slot_calls_instance ON key_slot_calls (instance_id);
+CREATE TABLE slot_instances (
+    instance_id  VARCHAR(240) PRIMARY KEY,
+    heartbeat_at TIMESTAMP    NOT NULL
+);

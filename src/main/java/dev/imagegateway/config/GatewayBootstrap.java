@@ -382,14 +382,14 @@ public class GatewayBootstrap implements CamelConfiguration {
         KeyRing keys = registry.lookupByNameAndType("keyRing", KeyRing.class);
         // a reservation is given back by the sweep once its call cannot be in flight any more (its instance was killed)
         dev.imagegateway.spend.Budgets budgets = new dev.imagegateway.spend.Budgets(sql, clock, zone, metrics).withKeys(keys)
-                .holdingFor(java.time.Duration.ofMillis(longProperty(pc, "upstream.call-timeout-ms")
+                .on(database.dataSource()).holdingFor(java.time.Duration.ofMillis(longProperty(pc, "upstream.call-timeout-ms")
                         + longProperty(pc, "images.save-timeout-ms") + 60_000));
         registry.bind("budgets", budgets);
         // several instances on one database: requests per minute counted there, one allowance for all
         dev.imagegateway.spend.SharedRateLimit sharedRate = new dev.imagegateway.spend.SharedRateLimit(sql, clock);
         registry.bind("sharedRateLimit", sharedRate);
         boolean limitsShared = booleanProperty(pc, "keys.limits-shared", false);
-        dev.imagegateway.spend.SharedConcurrency slots = new dev.imagegateway.spend.SharedConcurrency(database.dataSource(), clock,
+        dev.imagegateway.spend.SharedConcurrency slots = new dev.imagegateway.spend.SharedConcurrency(database.dataSource(), sql, clock,
                 instanceId(pc), java.time.Duration.ofSeconds(30), limitsShared);
         registry.bind("sharedConcurrency", slots);
         if (limitsShared) {

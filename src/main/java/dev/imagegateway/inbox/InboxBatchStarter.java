@@ -37,13 +37,7 @@ public class InboxBatchStarter implements Processor {
 
     @Override
     public void process(Exchange exchange) throws java.io.IOException {
-        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        Long length = exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class);
-        if (length != null && length > maxFileBytes) {
-            throw new IllegalArgumentException("The file is " + length + " bytes; the inbox reads prompt files of at most "
-                    + maxFileBytes + " bytes (INBOX_MAX_FILE_BYTES): split it into smaller files");
-        }
-        InboxFileParser.requireSupported(name);
+        String name = readable(exchange, maxFileBytes);
         Path file = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         // one streaming pass: the batch's key, its number of prompts, and whether it is text; then the lines are read
         // again, one at a time, as the splitter asks for them
@@ -60,6 +54,21 @@ public class InboxBatchStarter implements Processor {
         } else {
             LOG.info("Inbox {}: {} prompts", dev.imagegateway.ops.LogText.token(name), scan.prompts());
         }
+    }
+
+    /**
+     * The picked-up file's name, once it is known to be a prompt file the inbox reads (by type and size); else an
+     * IllegalArgumentException with the reason, and the file goes to .error/.
+     */
+    static String readable(Exchange exchange, long maxFileBytes) {
+        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        Long length = exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class);
+        if (length != null && length > maxFileBytes) {
+            throw new IllegalArgumentException("The file is " + length + " bytes; the inbox reads prompt files of at most "
+                    + maxFileBytes + " bytes (INBOX_MAX_FILE_BYTES): split it into smaller files");
+        }
+        InboxFileParser.requireSupported(name);
+        return name;
     }
 
     /** Two files with the same content are two batches; a file dropped again after it finished is a new one. */

@@ -144,9 +144,14 @@ public class InboxBatchView implements Processor {
             InboxQueue shared = queue;
             if (shared != null) {
                 // queued batches run on every instance: how far each is, from the shared database
-                for (InboxQueue.Active batch : shared.active()) {
-                    running.addObject().put("file", batch.fileName()).put("total", batch.total()).put("finished", batch.finished())
-                            .put("failed", batch.failed()).put("started", batch.createdAt().toString());
+                try {
+                    for (InboxQueue.Active batch : shared.active()) {
+                        running.addObject().put("file", batch.fileName()).put("total", batch.total()).put("finished", batch.finished())
+                                .put("failed", batch.failed()).put("started", batch.createdAt().toString());
+                    }
+                } catch (dev.imagegateway.spend.SpendSql.SpendStoreException away) {
+                    // the shared database is away (readiness says so): this instance's own view still answers
+                    root.put("shared_batches", "unavailable");
                 }
             }
             for (Path report : newestFirst(inboxDir.resolve(".done"), name -> name.endsWith(".report.json"), RECENT)) {

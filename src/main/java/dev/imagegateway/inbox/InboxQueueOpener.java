@@ -33,13 +33,7 @@ public class InboxQueueOpener implements Processor {
 
     @Override
     public void process(Exchange exchange) throws java.io.IOException {
-        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        Long length = exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class);
-        if (length != null && length > maxFileBytes) {
-            throw new IllegalArgumentException("The file is " + length + " bytes; the inbox reads prompt files of at most "
-                    + maxFileBytes + " bytes (INBOX_MAX_FILE_BYTES): split it into smaller files");
-        }
-        InboxFileParser.requireSupported(name);
+        String name = InboxBatchStarter.readable(exchange, maxFileBytes);
         if (!topic.ready()) {
             // not a file's fault: it waits in .retry/ (InboxQueueRetryLater)
             throw new IllegalStateException("Kafka topic " + topic.topic() + " is not ready");

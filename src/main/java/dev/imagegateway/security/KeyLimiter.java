@@ -32,16 +32,18 @@ public class KeyLimiter {
 
     /** Counts a key's calls in flight somewhere several gateways share. */
     public interface SlotCounter {
-        int TAKEN = 1;
-        int FULL = 0;
-        /** It cannot count now: the gateway's own semaphore counts instead. */
-        int NOT_COUNTED = -1;
+        /** A slot taken: given back once the call is done. */
+        interface Slot {
+            void release();
+        }
 
-        /** Takes one of the key's {@code limit} slots: TAKEN, FULL or NOT_COUNTED. */
-        int take(String key, int limit);
+        /** What {@link #take} answers when the key has no slot free. */
+        Slot FULL = () -> { };
+        /** What it answers when it cannot count now: the gateway's own semaphore counts instead. */
+        Slot NOT_COUNTED = () -> { };
 
-        /** Gives back a slot {@link #take} gave. */
-        void release(String key);
+        /** Takes one of the key's {@code limit} slots, or answers FULL or NOT_COUNTED. */
+        Slot take(String key, int limit);
     }
 
     private volatile SlotCounter sharedSlots;
@@ -77,16 +79,16 @@ public class KeyLimiter {
         }
         if (concurrency > 0) {
             SlotCounter counter = sharedSlots;
-            int taken = counter != null ? counter.take(key.name(), concurrency) : SlotCounter.NOT_COUNTED;
+            SlotCounter.Slot taken = counter != null ? counter.take(key.name(), concurrency) : SlotCounter.NOT_COUNTED;
             if (taken == SlotCounter.FULL) {
                 throw new GatewayException(ErrorKind.RATE_LIMITED, "Concurrency limit of " + concurrency
                         + " calls reached for key '" + key.name() + "'", 1L, null);
             }
-            if (taken == SlotCounter.TAKEN) {
+            if (taken != SlotCounter.NOT_COUNTED) {
                 exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                     @Override
                     public void onDone(Exchange done) {
-                        counter.release(key.name());
+                        taken.release();
                     }
                 });
                 return;

@@ -35,6 +35,15 @@ public class Budgets {
     private final Map<String, BigDecimal> remaining = new ConcurrentHashMap<>();
 
     private dev.imagegateway.security.KeyRing keys;
+    /** For the statements that must run together (a reservation and its hold): one JDBC transaction. */
+    private javax.sql.DataSource dataSource;
+
+    /** The spend database, for the reservations' transactions. */
+    public Budgets on(javax.sql.DataSource database) {
+        this.dataSource = database;
+        return this;
+    }
+
     /** How long a reservation may stay unsettled: longer than any call (its deadline and its save). */
     private java.time.Duration holdFor = java.time.Duration.ofMinutes(10);
 
@@ -76,16 +85,7 @@ public class Budgets {
                 sql.update("budget-open", withEnds(row, window));
                 row.put("amount", amount);
                 row.put("limit_usd", budget.getValue());
-                if (sql.update("budget-reserve", row) == 1) {
-                    try {
-                        hold(ticket, window, row);
-                    } catch (SpendSql.SpendStoreException e) {
-                        // a reservation without its hold would never be given back: undone before the call is refused
-                        Map<String, Object> undo = new LinkedHashMap<>(row);
-                        undo.put("cost_usd", BigDecimal.ZERO);
-                        sql.update("budget-settle", undo);
-                        throw e;
-                    }
+                if (reserveAndHold(ticket, window, row)) {
                     ticket.reserved(window);
                     continue;
                 }
@@ -123,29 +123,74 @@ public class Budgets {
             row.put("cost_usd", cost);
             row.put("amount", ticket.estimate().amount());
             try {
-                // the hold's row decides who gives the reservation back: this call, or the sweep once it expired
-                if (sql.update("budget-unhold", Map.of("hold_id", holdId(ticket, window))) == 1) {
-                    sql.update("budget-settle", row);
-                } else {
-                    sql.update("budget-spend", row);
-                }
+                settleHeld(holdId(ticket, window), row);
                 BigDecimal limit = limits.get(window.period());
                 if (limit != null) {
                     publish(ticket.keyName(), window, limit, spent(ticket.keyName(), window));
                 }
             } catch (SpendSql.SpendStoreException e) {
-                // the ledger has the row; the counters are recounted from it at the next start
+                // the ledger has the row; the reservation comes back when its hold expires (the sweep)
                 LOG.warn("Budget of key '{}' not settled: {}", dev.imagegateway.ops.LogText.token(ticket.keyName()), e.getMessage());
             }
         }
     }
 
-    private void hold(SpendTicket ticket, BudgetWindow window, Map<String, Object> reserved) {
-        Map<String, Object> hold = new LinkedHashMap<>(reserved);
-        hold.remove("limit_usd");
+    /**
+     * One transaction: the reservation (if the budget has room) and its hold, which lives until the call settles it or
+     * its call's deadline has passed; never one without the other.
+     */
+    private boolean reserveAndHold(SpendTicket ticket, BudgetWindow window, Map<String, Object> row) {
+        Map<String, Object> hold = new LinkedHashMap<>(row);
         hold.put("hold_id", holdId(ticket, window));
         hold.put("expires_at", java.time.LocalDateTime.ofInstant(clock.instant().plus(holdFor), java.time.ZoneOffset.UTC));
-        sql.update("budget-hold", hold);
+        return inTransaction("budget-reserve", connection -> {
+            if (SqlFile.of("budget-reserve").update(connection, row) != 1) {
+                return false;
+            }
+            SqlFile.of("budget-hold").update(connection, hold);
+            return true;
+        });
+    }
+
+    /**
+     * One transaction: the hold goes, and with it the reservation becomes the cost; a hold the sweep took first (its
+     * call outlived its deadline) means the reservation went back already, and only the cost is counted.
+     */
+    private void settleHeld(String holdId, Map<String, Object> row) {
+        inTransaction("budget-settle", connection -> {
+            if (SqlFile.of("budget-unhold").update(connection, Map.of("hold_id", holdId)) == 1) {
+                SqlFile.of("budget-settle").update(connection, row);
+            } else {
+                SqlFile.of("budget-spend").update(connection, row);
+            }
+            return true;
+        });
+    }
+
+    private interface Work {
+        boolean run(java.sql.Connection connection) throws java.sql.SQLException;
+    }
+
+    private boolean inTransaction(String what, Work work) {
+        try (java.sql.Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                boolean done = work.run(connection);
+                if (done) {
+                    connection.commit();
+                } else {
+                    connection.rollback();
+                }
+                return done;
+            } catch (java.sql.SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new SpendSql.SpendStoreException(what, e);
+        }
     }
 
     private static String holdId(SpendTicket ticket, BudgetWindow window) {
@@ -160,14 +205,20 @@ public class Budgets {
         try {
             for (Map<String, Object> hold : sql.query("budget-expired",
                     Map.of("now", java.time.LocalDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC)))) {
-                // only the instance whose delete takes the row gives it back
-                if (sql.update("budget-unhold", Map.of("hold_id", hold.get("hold_id"))) == 1) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("key_name", hold.get("key_name"));
-                    row.put("period", hold.get("period"));
-                    row.put("starts_at", hold.get("starts_at"));
-                    row.put("amount", hold.get("amount_usd"));
-                    sql.update("budget-unreserve", row);
+                // one transaction: only the instance whose delete takes the hold gives its reservation back
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("key_name", hold.get("key_name"));
+                row.put("period", hold.get("period"));
+                row.put("starts_at", hold.get("starts_at"));
+                row.put("amount", hold.get("amount_usd"));
+                boolean mine = inTransaction("budget-unreserve", connection -> {
+                    if (SqlFile.of("budget-unhold").update(connection, Map.of("hold_id", hold.get("hold_id"))) != 1) {
+                        return false;
+                    }
+                    SqlFile.of("budget-unreserve").update(connection, row);
+                    return true;
+                });
+                if (mine) {
                     LOG.info("Budget of key '{}': a reservation of {} left by a stopped call given back",
                             dev.imagegateway.ops.LogText.token(String.valueOf(hold.get("key_name"))), usd(decimal(hold.get("amount_usd"))));
                 }

@@ -10,9 +10,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import javax.sql.DataSource;
 
@@ -23,50 +23,55 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls in flight per key counted in the spend database (keys.limits-shared=true), so that a key's {@code concurrency=}
  * holds across every instance sharing it. Taking a slot is one transaction: the key's count, raised only while under
- * the limit (a conditional UPDATE: the row lock makes concurrent takers wait and check again), and this instance's own
- * count beside it. Every few seconds each instance beats on its rows; the rows of an instance whose heartbeat stopped
- * (killed) are given back by the others. Every statement locks the key's row first, so none of them deadlock. Plain
- * JDBC, not camel-sql: a take is several statements in one transaction. While the database does not answer, each
- * instance counts on its own.
+ * the limit (a conditional UPDATE: the row lock makes concurrent takers wait and check again), and a row for the call
+ * naming this process. Giving it back deletes that row and lowers the count only if the row was there, so a slot is
+ * never given back twice. Each process beats every few seconds; the calls of a process whose heartbeat stopped (killed)
+ * are given back by the others. Every transaction locks the key's row first, so none deadlock. Plain JDBC, not
+ * camel-sql: a take is several statements in one transaction. While the database does not answer, each instance
+ * counts on its own.
  */
 public class SharedConcurrency implements dev.imagegateway.security.KeyLimiter.SlotCounter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedConcurrency.class);
 
     private final DataSource dataSource;
+    private final SpendSql sql;
     private final Clock clock;
-    private final String instance;
+    /** This process: the instance's name and a part of its own, so that a restart under the same name is another. */
+    private final String process;
     private final Duration staleAfter;
     private final boolean enabled;
-    /** Slots given back while the database was away: given back again by the heartbeat. */
-    private final Map<String, AtomicInteger> unreleased = new ConcurrentHashMap<>();
+    /** Calls whose slot could not be given back (the database away): given back by the upkeep. */
+    private final Queue<String> unreleased = new ConcurrentLinkedQueue<>();
 
     /** @param enabled false when limits are counted by each instance (keys.limits-shared=false): the upkeep does nothing */
-    public SharedConcurrency(DataSource dataSource, Clock clock, String instance, Duration staleAfter, boolean enabled) {
-        this.enabled = enabled;
+    public SharedConcurrency(DataSource dataSource, SpendSql sql, Clock clock, String instance, Duration staleAfter, boolean enabled) {
         this.dataSource = dataSource;
+        this.sql = sql;
         this.clock = clock;
-        this.instance = instance;
+        this.process = instance + "#" + UUID.randomUUID().toString().substring(0, 8);
         this.staleAfter = staleAfter;
+        this.enabled = enabled;
     }
 
     @Override
-    public int take(String key, int limit) {
+    public Slot take(String key, int limit) {
+        if (sql != null && sql.failure() != null) {
+            return NOT_COUNTED; // known to be away (the probe): no connection wait
+        }
+        String call = UUID.randomUUID().toString();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                LocalDateTime now = now();
                 update(connection, "INSERT INTO key_slots (key_name, in_flight) VALUES (?, 0) ON CONFLICT DO NOTHING", key);
                 if (update(connection, "UPDATE key_slots SET in_flight = in_flight + 1 WHERE key_name = ? AND in_flight < ?", key, limit) == 0) {
                     connection.rollback();
                     return FULL;
                 }
-                update(connection, "INSERT INTO key_slots_held (key_name, instance_id, held, heartbeat_at) VALUES (?, ?, 0, ?) "
-                        + "ON CONFLICT DO NOTHING", key, instance, now);
-                update(connection, "UPDATE key_slots_held SET held = held + 1, heartbeat_at = ? WHERE key_name = ? AND instance_id = ?",
-                        now, key, instance);
+                update(connection, "INSERT INTO key_slot_calls (call_id, key_name, instance_id, started_at) VALUES (?, ?, ?, ?)",
+                        call, key, process, now());
                 connection.commit();
-                return TAKEN;
+                return () -> release(key, call);
             } catch (SQLException e) {
                 connection.rollback();
                 throw e;
@@ -77,23 +82,20 @@ public class SharedConcurrency implements dev.imagegateway.security.KeyLimiter.S
         }
     }
 
-    @Override
-    public void release(String key) {
-        if (!giveBack(key)) {
-            unreleased.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    private void release(String key, String call) {
+        if (!giveBack(key, call)) {
+            unreleased.add(key + '\u0000' + call);
         }
     }
 
-    /** One slot of this instance's back; false when the database did not take it. */
-    private boolean giveBack(String key) {
+    /** The call's slot back, if its row is still there (not given back already by another's sweep); false when the database did not answer. */
+    private boolean giveBack(String key, String call) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                // the key's row first (as every statement here), then this instance's: only a slot it still holds
                 lockKey(connection, key);
-                if (update(connection, "UPDATE key_slots_held SET held = held - 1 WHERE key_name = ? AND instance_id = ? AND held > 0",
-                        key, instance) == 1) {
-                    update(connection, "UPDATE key_slots SET in_flight = in_flight - 1 WHERE key_name = ? AND in_flight > 0", key);
+                if (update(connection, "DELETE FROM key_slot_calls WHERE call_id = ?", call) == 1) {
+                    update(connection, "UPDATE key_slots SET in_flight = GREATEST(in_flight - 1, 0) WHERE key_name = ?", key);
                 }
                 connection.commit();
                 return true;
@@ -107,25 +109,41 @@ public class SharedConcurrency implements dev.imagegateway.security.KeyLimiter.S
     }
 
     /**
-     * Every few seconds: this instance's rows beat (and slots it could not give back go back now); the rows of instances
-     * whose heartbeat stopped longer than the stale time ago are given back and removed.
+     * Every few seconds: this process beats; slots it could not give back go back now; the calls of processes whose
+     * heartbeat stopped longer than the stale time ago (or that never beat, for calls older than that) are given back.
      */
     public void upkeep() {
         if (!enabled) {
             return;
         }
-        for (Map.Entry<String, AtomicInteger> pending : unreleased.entrySet()) {
-            while (pending.getValue().get() > 0 && giveBack(pending.getKey())) {
-                pending.getValue().decrementAndGet();
+        try (Connection connection = dataSource.getConnection()) {
+            if (update(connection, "UPDATE slot_instances SET heartbeat_at = ? WHERE instance_id = ?", now(), process) == 0) {
+                update(connection, "INSERT INTO slot_instances (instance_id, heartbeat_at) VALUES (?, ?) ON CONFLICT DO NOTHING", process, now());
+            }
+        } catch (SQLException e) {
+            LOG.debug("Key slots: no heartbeat now: {}", e.getMessage());
+            return;
+        }
+        for (int i = unreleased.size(); i > 0; i--) {
+            String pending = unreleased.poll();
+            if (pending == null) {
+                break;
+            }
+            int split = pending.indexOf('\u0000');
+            if (!giveBack(pending.substring(0, split), pending.substring(split + 1))) {
+                unreleased.add(pending);
+                break;
             }
         }
         try (Connection connection = dataSource.getConnection()) {
-            update(connection, "UPDATE key_slots_held SET heartbeat_at = ? WHERE instance_id = ?", now(), instance);
+            LocalDateTime before = LocalDateTime.ofInstant(clock.instant().minus(staleAfter), ZoneOffset.UTC);
             List<String[]> stale = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT key_name, instance_id FROM key_slots_held WHERE heartbeat_at < ? AND instance_id <> ?")) {
-                select.setObject(1, LocalDateTime.ofInstant(clock.instant().minus(staleAfter), ZoneOffset.UTC));
-                select.setString(2, instance);
+                    "SELECT DISTINCT c.key_name, c.instance_id FROM key_slot_calls c LEFT JOIN slot_instances i ON i.instance_id = c.instance_id "
+                            + "WHERE c.instance_id <> ? AND c.started_at < ? AND (i.instance_id IS NULL OR i.heartbeat_at < ?)")) {
+                select.setString(1, process);
+                select.setObject(2, before);
+                select.setObject(3, before);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         stale.add(new String[] {rows.getString(1), rows.getString(2)});
@@ -133,37 +151,30 @@ public class SharedConcurrency implements dev.imagegateway.security.KeyLimiter.S
                 }
             }
             for (String[] row : stale) {
-                reap(connection, row[0], row[1]);
+                reap(connection, row[0], row[1], before);
             }
+            update(connection, "DELETE FROM slot_instances WHERE heartbeat_at < ? AND instance_id NOT IN "
+                    + "(SELECT instance_id FROM key_slot_calls)", before);
         } catch (SQLException e) {
             LOG.debug("Key slots not kept up now: {}", e.getMessage());
         }
     }
 
-    /** Gives back what a stopped instance held of a key, and forgets its row. */
-    private void reap(Connection connection, String key, String stopped) throws SQLException {
+    /** Gives back the key's calls of a process that stopped, each once. */
+    private void reap(Connection connection, String key, String stopped, LocalDateTime before) throws SQLException {
         connection.setAutoCommit(false);
         try {
             lockKey(connection, key);
-            int held = 0;
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT held FROM key_slots_held WHERE key_name = ? AND instance_id = ? AND heartbeat_at < ?")) {
-                select.setString(1, key);
-                select.setString(2, stopped);
-                select.setObject(3, LocalDateTime.ofInstant(clock.instant().minus(staleAfter), ZoneOffset.UTC));
-                try (ResultSet rows = select.executeQuery()) {
-                    if (!rows.next()) {
-                        connection.rollback();
-                        return; // it beat meanwhile, or another instance reaped it
-                    }
-                    held = rows.getInt(1);
-                }
+            // checked again under the key's lock: a process that beat meanwhile keeps its calls
+            int gone = update(connection, "DELETE FROM key_slot_calls WHERE key_name = ? AND instance_id = ? AND started_at < ? "
+                    + "AND NOT EXISTS (SELECT 1 FROM slot_instances i WHERE i.instance_id = ? AND i.heartbeat_at >= ?)",
+                    key, stopped, before, stopped, before);
+            if (gone > 0) {
+                update(connection, "UPDATE key_slots SET in_flight = GREATEST(in_flight - ?, 0) WHERE key_name = ?", gone, key);
             }
-            update(connection, "UPDATE key_slots SET in_flight = GREATEST(in_flight - ?, 0) WHERE key_name = ?", held, key);
-            update(connection, "DELETE FROM key_slots_held WHERE key_name = ? AND instance_id = ?", key, stopped);
             connection.commit();
-            if (held > 0) {
-                LOG.info("Key '{}': {} calls in flight of stopped instance {} given back", LogText.token(key), held, LogText.token(stopped));
+            if (gone > 0) {
+                LOG.info("Key '{}': {} calls in flight of stopped instance {} given back", LogText.token(key), gone, LogText.token(stopped));
             }
         } catch (SQLException e) {
             connection.rollback();
@@ -193,7 +204,7 @@ public class SharedConcurrency implements dev.imagegateway.security.KeyLimiter.S
         return LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 
-    /** For tests and the usage view: the calls in flight the database counts for a key. */
+    /** The calls in flight the database counts for a key. */
     public int inFlight(String key) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT in_flight FROM key_slots WHERE key_name = ?")) {

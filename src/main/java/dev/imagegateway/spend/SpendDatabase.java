@@ -163,24 +163,11 @@ public final class SpendDatabase implements AutoCloseable {
      * for the start-up work done before the routes run: once per parameter map; returns the rows changed.
      */
     private int run(String name, java.util.List<? extends java.util.Map<String, Object>> parameterSets) {
-        String statement;
-        try (var in = SpendDatabase.class.getResourceAsStream("/sql/" + name + ".sql")) {
-            statement = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("(?m)^\\s*--.*$", "");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        java.util.List<String> names = new java.util.ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(":#(\\w+)").matcher(statement);
-        while (m.find()) {
-            names.add(m.group(1));
-        }
+        SqlFile statement = SqlFile.of(name);
         int changed = 0;
-        try (var connection = dataSource.getConnection(); var update = connection.prepareStatement(statement.replaceAll(":#\\w+", "?"))) {
+        try (var connection = dataSource.getConnection()) {
             for (var parameters : parameterSets) {
-                for (int i = 0; i < names.size(); i++) {
-                    update.setObject(i + 1, parameters.get(names.get(i)));
-                }
-                changed += update.executeUpdate();
+                changed += statement.update(connection, parameters);
             }
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("The spend database failed " + name + " at start: " + e.getMessage(), e);

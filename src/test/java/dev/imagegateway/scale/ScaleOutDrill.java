@@ -75,46 +75,20 @@ public final class ScaleOutDrill {
             upstream.answer(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withFixedDelay(1000)
                     .withBody(UpstreamStub.envelope(Base64.getEncoder().encodeToString(UpstreamStub.png(64, 64)))));
             Path work = Files.createTempDirectory("scale-out-drill");
-            Path models = Files.writeString(work.resolve("models.yaml"), """
-                    default: priced-4c
-                    models:
-                      priced-4c:
-                        provider: openai
-                        sizes: [1024x1024, auto]
-                        quality: [auto]
-                        prices:
-                          per_image: {auto: {1024x1024: 0.04}}
-                    """);
+            Path models = SharedInstance.pricedModels(work);
             Path keys = Files.writeString(work.resolve("keys.txt"), "team:team-secret budget_day=1.60\n");
             Map<String, Integer> ports = Map.of("a", ChildGateway.freePort(), "b", ChildGateway.freePort());
             Map<String, Map<String, String>> envs = new HashMap<>();
             for (String name : List.of("a", "b")) {
                 Path home = Files.createDirectories(work.resolve("instance-" + name));
-                Map<String, String> env = new HashMap<>();
-                env.put("HTTP_PORT", Integer.toString(ports.get(name)));
+                Map<String, String> env = SharedInstance.env(home, ports.get(name), keys, models, upstream, database, s3, BUCKET);
                 env.put("INSTANCE_ID", "instance-" + name);
-                env.put("API_SECRET_KEY", "operator-key");
-                env.put("API_KEYS_FILE", keys.toString());
-                env.put("MODELS_FILE", models.toString());
-                env.put("OPENAI_API_KEY", UpstreamStub.OPENAI_KEY);
-                env.put("OPENAI_BASE_URL", upstream.baseUrl());
-                env.put("UPSTREAM_RETRIES", "0");
                 // a line is taken over 20 s after its instance claimed it: past its call's deadline and its save's
                 env.put("UPSTREAM_ATTEMPT_TIMEOUT_MS", "10000");
                 env.put("UPSTREAM_CALL_TIMEOUT_MS", "10000");
                 env.put("IMAGES_SAVE_TIMEOUT_MS", "5000");
                 env.put("INBOX_LINE_LEASE_MS", "20000");
                 env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
-                env.put("DATABASE_URL", database);
-                env.put("BUDGET_RECOUNT_AT_START", "false");
-                env.put("KEYS_LIMITS_SHARED", "true");
-                env.put("DATA_DIR", home.resolve("data").toString());
-                env.put("IMAGES_DIR", home.resolve("images").toString());
-                env.put("IMAGES_BUCKET", BUCKET);
-                env.put("IMAGES_S3_ENDPOINT", s3.endpoint());
-                env.put("IMAGES_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
-                env.put("IMAGES_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
-                env.put("IMAGES_S3_PATH_STYLE", "true");
                 env.put("KAFKA_BOOTSTRAP", kafka.bootstrap());
                 env.put("INBOX_DIR", home.resolve("inbox").toString());
                 env.put("INBOX_CONCURRENCY", "4");

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,40 +52,12 @@ class TwoInstancesTest {
             upstream.answer(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withFixedDelay(300)
                     .withBody(UpstreamStub.envelope(Base64.getEncoder().encodeToString(UpstreamStub.png(64, 64)))));
             Path work = Files.createTempDirectory("two-instances");
-            Path models = Files.writeString(work.resolve("models.yaml"), """
-                    default: priced-4c
-                    models:
-                      priced-4c:
-                        provider: openai
-                        sizes: [1024x1024, auto]
-                        quality: [auto]
-                        prices:
-                          per_image: {auto: {1024x1024: 0.04}}
-                    """);
+            Path models = SharedInstance.pricedModels(work);
             Path keys = Files.writeString(work.resolve("keys.txt"), "team:team-secret budget_day=1.60\npaced:paced-secret rpm=10\nnarrow:narrow-secret concurrency=3\n");
             int[] ports = {ChildGateway.freePort(), ChildGateway.freePort()};
             for (int i = 0; i < 2; i++) {
                 Path home = Files.createDirectories(work.resolve("instance-" + i));
-                Map<String, String> env = new HashMap<>();
-                env.put("HTTP_PORT", Integer.toString(ports[i]));
-                env.put("API_SECRET_KEY", "operator-key");
-                env.put("API_KEYS_FILE", keys.toString());
-                env.put("MODELS_FILE", models.toString());
-                env.put("OPENAI_API_KEY", UpstreamStub.OPENAI_KEY);
-                env.put("OPENAI_BASE_URL", upstream.baseUrl());
-                env.put("UPSTREAM_RETRIES", "0");
-                env.put("DATABASE_URL", database);
-                // several instances share the budgets: none may drop the others' reservations when it starts
-                env.put("BUDGET_RECOUNT_AT_START", "false");
-                // and one allowance of requests per minute
-                env.put("KEYS_LIMITS_SHARED", "true");
-                env.put("DATA_DIR", home.resolve("data").toString());
-                env.put("IMAGES_DIR", home.resolve("images").toString());
-                env.put("IMAGES_BUCKET", BUCKET);
-                env.put("IMAGES_S3_ENDPOINT", s3.endpoint());
-                env.put("IMAGES_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
-                env.put("IMAGES_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
-                env.put("IMAGES_S3_PATH_STYLE", "true");
+                Map<String, String> env = SharedInstance.env(home, ports[i], keys, models, upstream, database, s3, BUCKET);
                 gateways.add(ChildGateway.start(home, "gateway.log", env));
             }
 
