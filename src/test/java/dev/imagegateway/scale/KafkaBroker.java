@@ -58,11 +58,15 @@ public final class KafkaBroker implements AutoCloseable {
                 // the gateway makes its topic; a typo elsewhere should not make one
                 "auto.create.topics.enable=false",
                 ""));
-        byte[] id = new byte[16];
-        new SecureRandom().nextBytes(id);
-        String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-        Process format = new ProcessBuilder(java(classpath, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
-                properties.toString())).redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
+        String clusterId;
+        do {
+            byte[] id = new byte[16];
+            new SecureRandom().nextBytes(id);
+            clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+            // as Kafka's own Uuid.randomUuid: never one that starts with '-' (a command line would read it as an option)
+        } while (clusterId.startsWith("-"));
+        Process format = new ProcessBuilder(java(classpath, "kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId,
+                "--config=" + properties)).redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
             throw new IllegalStateException("Formatting the broker's storage failed: " + Files.readString(dir.resolve("format.log")));
         }
