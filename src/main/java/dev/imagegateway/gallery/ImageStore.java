@@ -33,6 +33,23 @@ public interface ImageStore {
         }
     }
 
+    /**
+     * The saved image whose name has this stem (a name reserved before the image existed, as a batch line's), in any of
+     * the formats a name may end with; null when there is none. A store that cannot be asked throws, as {@link #exists}.
+     */
+    default String savedUnder(String stem) {
+        if (stem == null) {
+            return null;
+        }
+        for (dev.imagegateway.pipeline.ImageFormat format : dev.imagegateway.pipeline.ImageFormat.values()) {
+            String name = stem + "." + format.extension();
+            if (exists(name)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
     /** Keeps what {@code name} was made from (JSON), replacing what was kept before. */
     void writeMetadata(String name, byte[] json) throws IOException;
 

@@ -8,7 +8,6 @@ import dev.imagegateway.error.ErrorKind;
 import dev.imagegateway.error.GatewayException;
 import dev.imagegateway.pipeline.GenerationRequest;
 import dev.imagegateway.pipeline.ImageFilenameBean;
-import dev.imagegateway.pipeline.ImageFormat;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -47,7 +46,7 @@ public class InboxLineReader implements Processor {
             // an earlier run reserved a name and died: if that image reached the disk, the line is done
             String saved;
             try {
-                saved = savedImage(journal.pendingStem(line.number()));
+                saved = images.savedUnder(journal.pendingStem(line.number()));
             } catch (java.io.UncheckedIOException storeAway) {
                 // the image store (the bucket) cannot say whether the image is there: generating it again could pay
                 // twice, so the line fails with the reason, and the other lines go on
@@ -62,9 +61,7 @@ public class InboxLineReader implements Processor {
             }
         }
         if (done != null) {
-            ObjectNode outcome = InboxLineRecorder.outcome(line);
-            outcome.put("status", "OK").put("filename", done.filename()).put("duration_ms", done.durationMs())
-                    .put("resumed", true);
+            ObjectNode outcome = InboxLineRecorder.succeeded(line, done.filename(), done.durationMs()).put("resumed", true);
             recorder.log(batch, line, batch.record(line, outcome, false), "already done: " + done.filename());
             exchange.setProperty(SKIP, true);
             return;
@@ -80,18 +77,5 @@ public class InboxLineReader implements Processor {
         exchange.setProperty(ImageFilenameBean.STEM, stem);
         exchange.setProperty(SKIP, false);
         exchange.getMessage().setBody(new GenerationRequest(line.prompt(), line.size(), "inbox", line.model(), null, line.options()));
-    }
-
-    private String savedImage(String stem) {
-        if (stem == null) {
-            return null;
-        }
-        for (ImageFormat format : ImageFormat.values()) {
-            String name = stem + "." + format.extension();
-            if (images.exists(name)) {
-                return name;
-            }
-        }
-        return null;
     }
 }

@@ -37,7 +37,7 @@ public class InboxLineRecorder {
             return;
         }
         batch.journal().recordDone(line.number(), image.filename(), duration);
-        ObjectNode outcome = outcome(line).put("status", "OK").put("filename", image.filename()).put("duration_ms", duration);
+        ObjectNode outcome = succeeded(line, image.filename(), duration);
         metrics.inboxLine("OK");
         metrics.request("inbox", "-", "OK", duration * 1_000_000);
         log(batch, line, batch.record(line, outcome, false), image.filename());
@@ -54,8 +54,7 @@ public class InboxLineRecorder {
         Batch batch = exchange.getProperty(Batch.PROPERTY, Batch.class);
         BatchLine line = exchange.getProperty(InboxLineReader.LINE, BatchLine.class);
         long duration = System.currentTimeMillis() - exchange.getProperty(InboxLineReader.STARTED, Long.class);
-        ObjectNode outcome = outcome(line).put("status", error.kind().grpcCode().name())
-                .put("http_status", error.kind().httpStatus()).put("error", error.getMessage()).put("duration_ms", duration);
+        ObjectNode outcome = failed(line, error, duration);
         metrics.inboxLine(error.kind().grpcCode().name());
         metrics.request("inbox", "-", error.kind().grpcCode().name(), duration * 1_000_000);
         log(batch, line, batch.record(line, outcome, true), "failed: " + error.kind().grpcCode() + " - " + error.getMessage());
@@ -65,6 +64,17 @@ public class InboxLineRecorder {
     void log(Batch batch, BatchLine line, int finished, String result) {
         LOG.info("Inbox {} {}/{} (line {}): {}", dev.imagegateway.ops.LogText.token(batch.fileName()), finished, batch.total(), line.number(),
                 dev.imagegateway.ops.LogText.escaped(result));
+    }
+
+    /** A line's entry in the report when it made its image. */
+    static ObjectNode succeeded(BatchLine line, String filename, long durationMs) {
+        return outcome(line).put("status", "OK").put("filename", filename).put("duration_ms", durationMs);
+    }
+
+    /** A line's entry in the report when it failed. */
+    static ObjectNode failed(BatchLine line, GatewayException error, long durationMs) {
+        return outcome(line).put("status", error.kind().grpcCode().name()).put("http_status", error.kind().httpStatus())
+                .put("error", error.getMessage()).put("duration_ms", durationMs);
     }
 
     static ObjectNode outcome(BatchLine line) {

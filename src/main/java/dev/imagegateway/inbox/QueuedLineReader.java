@@ -11,7 +11,6 @@ import dev.imagegateway.error.GatewayException;
 import dev.imagegateway.gallery.ImageStore;
 import dev.imagegateway.pipeline.GenerationRequest;
 import dev.imagegateway.pipeline.ImageFilenameBean;
-import dev.imagegateway.pipeline.ImageFormat;
 import dev.imagegateway.spend.SpendTicket;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -96,8 +95,7 @@ public class QueuedLineReader implements Processor {
             // the instance that held it stopped: if its image reached the store, the line is done
             String saved = savedImage(own.stem());
             if (saved != null) {
-                ObjectNode outcome = InboxLineRecorder.outcome(line).put("status", "OK").put("filename", saved)
-                        .put("duration_ms", 0).put("resumed", true);
+                ObjectNode outcome = InboxLineRecorder.succeeded(line, saved, 0).put("resumed", true);
                 recorder.outcome(exchange, outcome, false, "already saved: " + saved);
                 return;
             }
@@ -118,12 +116,7 @@ public class QueuedLineReader implements Processor {
      * without it is made again under the same name, so every image keeps its metadata).
      */
     private String savedImage(String stem) throws java.io.IOException {
-        for (ImageFormat format : ImageFormat.values()) {
-            String name = stem + "." + format.extension();
-            if (images.exists(name)) {
-                return images.readMetadata(name) != null ? name : null;
-            }
-        }
-        return null;
+        String name = images.savedUnder(stem);
+        return name != null && images.readMetadata(name) != null ? name : null;
     }
 }

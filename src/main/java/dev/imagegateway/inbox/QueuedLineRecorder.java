@@ -44,8 +44,7 @@ public class QueuedLineRecorder {
             return;
         }
         long duration = System.currentTimeMillis() - queued.started();
-        ObjectNode entry = InboxLineRecorder.outcome(queued.line()).put("status", "OK").put("filename", image.filename())
-                .put("duration_ms", duration);
+        ObjectNode entry = InboxLineRecorder.succeeded(queued.line(), image.filename(), duration);
         if (queued.attempt() > 1) {
             entry.put("resumed", true);
         }
@@ -60,8 +59,7 @@ public class QueuedLineRecorder {
     void failWith(Exchange exchange, GatewayException error) {
         QueuedLineReader.QueuedLine queued = exchange.getProperty(QueuedLineReader.LINE, QueuedLineReader.QueuedLine.class);
         long duration = System.currentTimeMillis() - queued.started();
-        ObjectNode entry = InboxLineRecorder.outcome(queued.line()).put("status", error.kind().grpcCode().name())
-                .put("http_status", error.kind().httpStatus()).put("error", error.getMessage()).put("duration_ms", duration);
+        ObjectNode entry = InboxLineRecorder.failed(queued.line(), error, duration);
         entry.put(Batch.FAILED, true).put(Batch.RAW, queued.tooLong()
                 ? "# line " + queued.line().number() + " was too long to queue (see the report)" : queued.line().raw());
         outcome(exchange, entry, true, "failed: " + error.kind().grpcCode() + " - " + error.getMessage());

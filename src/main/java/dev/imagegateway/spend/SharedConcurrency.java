@@ -1,15 +1,13 @@
 package dev.imagegateway.spend;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * the limit (a conditional UPDATE: the row lock makes concurrent takers wait and check again), and a row for the call
  * naming this process. Giving it back deletes that row and lowers the count only if the row was there, so a slot is
  * never given back twice. Each process beats every few seconds; the calls of a process whose heartbeat stopped (killed)
- * are given back by the others. Every transaction locks the key's row first, so none deadlock. Plain JDBC, not
- * camel-sql: a take is several statements in one transaction. While the database does not answer, each instance
- * counts on its own.
+ * are given back by the others. Every transaction locks the key's row first, so none deadlock. The statements are
+ * src/main/resources/sql/slots-*.sql, run over JDBC (SqlFile): a take is several of them in one transaction. While the
+ * database does not answer, each instance counts on its own.
  */
 public class SharedConcurrency implements dev.imagegateway.security.KeyLimiter.SlotCounter {
 
@@ -63,13 +61,12 @@ public class SharedConcurrency implements dev.imagegateway.security.KeyLimiter.S
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                update(connection, "INSERT INTO key_slots (key_name, in_flight) VALUES (?, 0) ON CONFLICT DO NOTHING", key);
-                if (update(connection, "UPDATE key_slots SET in_flight = in_flight + 1 WHERE key_name = ? AND in_flight < ?", key, limit) == 0) {
+                SqlFile.of("slots-open").update(connection, Map.of("key_name", key));
+                if (SqlFile.of("slots-take").update(connection, Map.of("key_name", key, "limit", limit)) == 0) {
                     connection.rollback();
                     return FULL;
                 }
-                update(connection, "INSERT INTO key_slot_calls (call_id, key_name, instance_id, started_at) VALUES (?, ?, ?, ?)",
-                        call, key, process, now());
+                SqlFile.of("slots-call").update(connection, Map.of("call_id", call, "key_name", key, "instance_id", process, "now", now()));
                 connection.commit();
                 return () -> release(key, call);
             } catch (SQLException e) {
@@ -93,9 +90,9 @@ public class SharedConcurrency implements dev.imagegateway.security.KeyLimiter.S
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                lockKey(connection, key);
-                if (update(connection, "DELETE FROM key_slot_calls WHERE call_id = ?", call) == 1) {
-                    update(connection, "UPDATE key_slots SET in_flight = GREATEST(in_flight - 1, 0) WHERE key_name = ?", key);
+                SqlFile.of("slots-lock").query(connection, Map.of("key_name", key));
+                if (SqlFile.of("slots-end-call").update(connection, Map.of("call_id", call)) == 1) {
+                    SqlFile.of("slots-give-back").update(connection, Map.of("key_name", key, "count", 1));
                 }
                 connection.commit();
                 return true;
@@ -117,8 +114,9 @@ public class SharedConcurrency implements dev.imagegateway.security.KeyLimiter.S
             return;
         }
         try (Connection connection = dataSource.getConnection()) {
-            if (update(connection, "UPDATE slot_instances SET heartbeat_at = ? WHERE instance_id = ?", now(), process) == 0) {
-                update(connection, "INSERT INTO slot_instances (instance_id, heartbeat_at) VALUES (?, ?) ON CONFLICT DO NOTHING", process, now());
+            Map<String, Object> beat = Map.of("instance_id", process, "now", now());
+            if (SqlFile.of("slots-beat").update(connection, beat) == 0) {
+                SqlFile.of("slots-register").update(connection, beat);
             }
         } catch (SQLException e) {
             LOG.debug("Key slots: no heartbeat now: {}", e.getMessage());
@@ -137,24 +135,10 @@ public class SharedConcurrency implements dev.imagegateway.security.KeyLimiter.S
         }
         try (Connection connection = dataSource.getConnection()) {
             LocalDateTime before = LocalDateTime.ofInstant(clock.instant().minus(staleAfter), ZoneOffset.UTC);
-            List<String[]> stale = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT DISTINCT c.key_name, c.instance_id FROM key_slot_calls c LEFT JOIN slot_instances i ON i.instance_id = c.instance_id "
-                            + "WHERE c.instance_id <> ? AND c.started_at < ? AND (i.instance_id IS NULL OR i.heartbeat_at < ?)")) {
-                select.setString(1, process);
-                select.setObject(2, before);
-                select.setObject(3, before);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        stale.add(new String[] {rows.getString(1), rows.getString(2)});
-                    }
-                }
+            for (Map<String, Object> stale : SqlFile.of("slots-stale").query(connection, Map.of("instance_id", process, "before", before))) {
+                reap(connection, (String) stale.get("key_name"), (String) stale.get("instance_id"), before);
             }
-            for (String[] row : stale) {
-                reap(connection, row[0], row[1], before);
-            }
-            update(connection, "DELETE FROM slot_instances WHERE heartbeat_at < ? AND instance_id NOT IN "
-                    + "(SELECT instance_id FROM key_slot_calls)", before);
+            SqlFile.of("slots-forget").update(connection, Map.of("before", before));
         } catch (SQLException e) {
             LOG.debug("Key slots not kept up now: {}", e.getMessage());
         }
@@ -164,13 +148,10 @@ public class SharedConcurrency implements dev.imagegateway.security.KeyLimiter.S
     private void reap(Connection connection, String key, String stopped, LocalDateTime before) throws SQLException {
         connection.setAutoCommit(false);
         try {
-            lockKey(connection, key);
-            // checked again under the key's lock: a process that beat meanwhile keeps its calls
-            int gone = update(connection, "DELETE FROM key_slot_calls WHERE key_name = ? AND instance_id = ? AND started_at < ? "
-                    + "AND NOT EXISTS (SELECT 1 FROM slot_instances i WHERE i.instance_id = ? AND i.heartbeat_at >= ?)",
-                    key, stopped, before, stopped, before);
+            SqlFile.of("slots-lock").query(connection, Map.of("key_name", key));
+            int gone = SqlFile.of("slots-reap").update(connection, Map.of("key_name", key, "stopped", stopped, "before", before));
             if (gone > 0) {
-                update(connection, "UPDATE key_slots SET in_flight = GREATEST(in_flight - ?, 0) WHERE key_name = ?", gone, key);
+                SqlFile.of("slots-give-back").update(connection, Map.of("key_name", key, "count", gone));
             }
             connection.commit();
             if (gone > 0) {
@@ -184,34 +165,15 @@ public class SharedConcurrency implements dev.imagegateway.security.KeyLimiter.S
         }
     }
 
-    private static void lockKey(Connection connection, String key) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT in_flight FROM key_slots WHERE key_name = ? FOR UPDATE")) {
-            lock.setString(1, key);
-            lock.executeQuery().close();
-        }
-    }
-
-    private static int update(Connection connection, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            return statement.executeUpdate();
-        }
-    }
-
     private LocalDateTime now() {
         return LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 
     /** The calls in flight the database counts for a key. */
     public int inFlight(String key) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT in_flight FROM key_slots WHERE key_name = ?")) {
-            select.setString(1, key);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? rows.getInt(1) : 0;
-            }
+        try (Connection connection = dataSource.getConnection()) {
+            List<Map<String, Object>> rows = SqlFile.of("slots-in-flight").query(connection, Map.of("key_name", key));
+            return rows.isEmpty() ? 0 : ((Number) rows.get(0).get("in_flight")).intValue();
         }
     }
 }

@@ -1,0 +1,1 @@
+SELECT in_flight FROM key_slots WHERE key_name = :#key_name
