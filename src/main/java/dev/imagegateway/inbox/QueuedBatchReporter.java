@@ -68,7 +68,8 @@ public class QueuedBatchReporter implements Processor {
         // written aside first, and put in place only by the instance that marks the batch finished: a report is never
         // half there, and a batch is never marked finished without one
         Path done = inboxDir.resolve(".done");
-        Path aside = done.resolve(".writing-" + batchId);
+        // its own folder: two consumers finishing a batch's last lines at once both write, one puts its report in place
+        Path aside = done.resolve(".writing-" + batchId + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
         try {
             BatchReport.write(aside, batch.doneName(), batch.fileName(),
                     new BatchReport.Totals(batch.total(), progress.failed(), progress.resumed(), elapsed), outcomes(batchId));
