@@ -60,10 +60,6 @@ public class InboxQueue {
         this.leaseMillis = leaseMillis;
     }
 
-    public String instance() {
-        return instance;
-    }
-
     /**
      * The batch of a file read from an inbox: the file's batch whose lines were not all queued if there is one (a restart,
      * or Kafka away, while they were being sent), else a new run of it (the same file dropped again).
